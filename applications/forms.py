@@ -1,0 +1,127 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Region
+
+from .models import ApplicantGroup, Application, BudgetLine
+
+MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
+
+
+class ApplicantGroupForm(forms.ModelForm):
+    class Meta:
+        model = ApplicantGroup
+        fields = ["name", "kind", "region", "contact_email", "contact_phone", "registration_number",
+                  "description", "language"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ApplicantGroup.Kind.ORGANISATION and not cleaned.get("registration_number"):
+            self.add_error("registration_number", _("A registered organisation needs its registration number."))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to invite"))
+
+
+class ApplicationForm(forms.ModelForm):
+    """The applicant's part of an application. Everything is optional until submit."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "title", "summary", "problem", "activities", "expected_results", "beneficiaries",
+            "region", "planned_start", "planned_end", "requested_amount", "own_contribution",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "activities": forms.Textarea(attrs={"rows": 5}),
+            "expected_results": forms.Textarea(attrs={"rows": 4}),
+            "beneficiaries": forms.Textarea(attrs={"rows": 3}),
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "requested_amount": MONEY_WIDGET,
+            "own_contribution": MONEY_WIDGET,
+        }
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        eligible = competition.eligible_regions.all()
+        self.fields["region"].queryset = eligible if eligible.exists() else Region.objects.all()
+        currency = competition.currency
+        self.fields["requested_amount"].label = _("Requested amount (%(currency)s)") % {"currency": currency}
+        self.fields["own_contribution"].label = _("Own contribution (%(currency)s)") % {"currency": currency}
+        self.fields["own_contribution"].required = False
+
+
+class BudgetLineForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=10, decimal_places=2, initial=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+    unit_cost = forms.DecimalField(
+        label=_("Unit cost"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))],
+        widget=MONEY_WIDGET,
+    )
+
+
+class BaseBudgetFormSet(forms.BaseFormSet):
+    def rows(self):
+        """The lines that validated, as the service wants them; invalid rows are left out."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            line_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+            if not form.has_changed() and not line_id:
+                continue
+            if self._should_delete_form(form):
+                if line_id:
+                    rows.append({"id": line_id, "DELETE": True, "index": index})
+                continue
+            if form.is_valid():
+                rows.append({**form.cleaned_data, "DELETE": False, "index": index})
+        return rows
+
+
+BudgetFormSet = forms.formset_factory(
+    BudgetLineForm, formset=BaseBudgetFormSet, extra=0, can_delete=True, max_num=100, validate_max=True
+)
+
+
+def budget_formset(data=None, application=None):
+    initial = None
+    if data is None and application is not None:
+        initial = [
+            {"id": line.pk, "category": line.category, "description": line.description,
+             "quantity": line.quantity, "unit_cost": line.unit_cost}
+            for line in application.budget_lines.all()
+        ]
+    formset = BudgetFormSet(data=data, initial=initial, prefix="lines")
+    if data is None and not initial:
+        formset.extra = 1
+    return formset
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, PNG, JPEG, DOCX, XLSX, ODT or ODS, up to %(limit)s MB.") % {
+            "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(label=_("Why are you withdrawing? (optional)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,347 @@
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from grants.models import Competition, Region, money_field
+from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+from . import rules as app_rules
+
+
+class ApplicantGroup(models.Model):
+    """An informal group or a registered organisation that applies for grants."""
+
+    class Kind(models.TextChoices):
+        INFORMAL = "informal", _("Informal group")
+        ORGANISATION = "organisation", _("Registered organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INFORMAL)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    registration_number = models.CharField(
+        _("registration number"), max_length=60, blank=True, help_text=_("Only for registered organisations.")
+    )
+    description = models.TextField(_("about the group"), blank=True)
+    language = models.CharField(
+        _("language for e-mails"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant group")
+        verbose_name_plural = _("applicant groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("applications:group_detail", kwargs={"pk": self.pk})
+
+
+class GroupMembership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        MEMBER = "member", _("Member")
+
+    group = models.ForeignKey(ApplicantGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} in {self.group} ({self.role})"
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class GroupInvitation(models.Model):
+    group = models.ForeignKey(ApplicantGroup, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def with_budget_total(self):
+        return self.annotate(budget_total=Sum(_line_total_expression("budget_lines__")))
+
+
+def _line_total_expression(prefix=""):
+    return ExpressionWrapper(
+        F(f"{prefix}quantity") * F(f"{prefix}unit_cost"),
+        output_field=DecimalField(max_digits=MONEY_MAX_DIGITS + 6, decimal_places=MONEY_DECIMAL_PLACES * 2),
+    )
+
+
+class Application(FSMModelMixin, models.Model):
+    """An application of a group to a call. Its status changes only through ``services``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        INELIGIBLE = "ineligible", _("Ineligible")
+        IN_REVIEW = "in_review", _("In review")
+        REVIEWED = "reviewed", _("Reviewed")
+        AWARDED = "awarded", _("Awarded")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        REJECTED = "rejected", _("Rejected")
+        REPORTED = "reported", _("Reported")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The fields the applicant writes; all optional while a draft, checked on submit.
+    TEXT_FIELDS = ("title", "summary", "problem", "activities", "expected_results", "beneficiaries")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    group = models.ForeignKey(
+        ApplicantGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="applications"
+    )
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
+    status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
+
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Two or three sentences about the project."))
+    problem = models.TextField(_("problem or need"), blank=True, help_text=_("What the project responds to."))
+    activities = models.TextField(_("activities"), blank=True, help_text=_("What you will do, step by step."))
+    expected_results = models.TextField(_("expected results"), blank=True)
+    beneficiaries = models.TextField(_("beneficiaries"), blank=True, help_text=_("Who benefits, and how many."))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    requested_amount = money_field(_("requested amount"), null=True, blank=True)
+    own_contribution = money_field(_("own contribution"), default=Decimal("0"), blank=True)
+    awarded_amount = money_field(_("awarded amount"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["competition", "status"])]
+
+    def __str__(self):
+        return f"{self.reference or _('new application')}: {self.title or _('(untitled)')}"
+
+    def get_absolute_url(self):
+        return reverse("applications:detail", kwargs={"pk": self.pk})
+
+    @property
+    def currency(self):
+        return self.competition.currency
+
+    @cached_property
+    def budget_total(self) -> Decimal:
+        total = self.budget_lines.aggregate(total=Sum(_line_total_expression()))["total"]
+        return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    # --- the state machine (see DESIGN.md). Called only from applications.services. ---
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=Status.DRAFT, target=Status.SUBMITTED,
+        conditions=[lambda a: a.can_be_submitted()], permission=app_rules.can_act_for_group,
+    )
+    def submit(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW], target=Status.WITHDRAWN,
+        permission=app_rules.can_act_for_group,
+    )
+    def withdraw(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=status, source=Status.SUBMITTED, target=Status.INELIGIBLE, permission=app_rules.can_decide)
+    def screen_out(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=status, source=Status.SUBMITTED, target=Status.IN_REVIEW, permission=app_rules.can_decide)
+    def start_review(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=Status.IN_REVIEW, target=Status.REVIEWED, permission=app_rules.can_complete_review
+    )
+    def complete_review(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=[Status.REVIEWED, Status.WAITLISTED], target=Status.AWARDED,
+        conditions=[lambda a: a.award_fits_request()], permission=app_rules.can_decide,
+    )
+    def award(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=status, source=Status.REVIEWED, target=Status.WAITLISTED, permission=app_rules.can_decide)
+    def waitlist(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=[Status.REVIEWED, Status.WAITLISTED], target=Status.REJECTED,
+        permission=app_rules.can_decide,
+    )
+    def reject(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status, source=Status.AWARDED, target=Status.REPORTED, permission=app_rules.can_act_for_group
+    )
+    def submit_final_report(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=status, source=Status.REPORTED, target=Status.AWARDED, permission=app_rules.can_decide)
+    def request_changes(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=status, source=Status.REPORTED, target=Status.CLOSED, permission=app_rules.can_decide)
+    def close(self, by=None, description=None):
+        pass
+
+    # --- conditions ---
+
+    def can_be_submitted(self) -> bool:
+        from .submission import submission_errors
+
+        # ``submitted_at`` is set by the service just before the transition: check at that moment.
+        return not submission_errors(self, now=self.submitted_at)
+
+    def award_fits_request(self) -> bool:
+        return (
+            self.awarded_amount is not None
+            and self.requested_amount is not None
+            and Decimal("0") < self.awarded_amount <= self.requested_amount
+        )
+
+
+class BudgetLine(models.Model):
+    class Category(models.TextChoices):
+        PERSONNEL = "personnel", _("Fees and personnel")
+        MATERIALS = "materials", _("Materials and supplies")
+        EQUIPMENT = "equipment", _("Equipment")
+        TRAVEL = "travel", _("Travel and accommodation")
+        SERVICES = "services", _("Services and rent")
+        PROMOTION = "promotion", _("Promotion and publications")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit_cost = money_field(_("unit cost"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "position", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def total(self) -> Decimal:
+        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+
+
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _attachment_path(instance, filename):
+    # The stored name reveals nothing: the original name is kept in the database only.
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("applications:attachment_download", kwargs={"pk": self.pk})

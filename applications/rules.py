@@ -1,0 +1,60 @@
+"""Who may do what with groups and applications. Every permission of this app is named here."""
+
+import rules
+
+from accounts.rules import is_programme_staff
+
+
+@rules.predicate
+def is_group_member(user, obj):
+    """``obj`` is an ApplicantGroup or anything with a ``group_id`` (an application)."""
+    if obj is None or not user.is_authenticated:
+        return False
+    from .models import ApplicantGroup
+
+    group_id = obj.pk if isinstance(obj, ApplicantGroup) else obj.group_id
+    return group_id in member_group_ids(user)
+
+
+def member_group_ids(user) -> set[int]:
+    """The ids of the groups ``user`` belongs to, asked once per user object."""
+    from .models import GroupMembership
+
+    if "_member_group_ids" not in user.__dict__:
+        user.__dict__["_member_group_ids"] = set(
+            GroupMembership.objects.filter(user=user).values_list("group_id", flat=True)
+        )
+    return user.__dict__["_member_group_ids"]
+
+
+def forget_member_groups(user) -> None:
+    user.__dict__.pop("_member_group_ids", None)
+
+
+@rules.predicate
+def is_draft(user, application):
+    return application is not None and application.status == "draft"
+
+
+rules.add_perm("applications.view_group", is_group_member | is_programme_staff)
+rules.add_perm("applications.change_group", is_group_member)
+rules.add_perm("applications.view_application", is_group_member | is_programme_staff)
+rules.add_perm("applications.change_application", is_group_member & is_draft)
+rules.add_perm("applications.decide_application", is_programme_staff)
+
+
+# django-fsm-2 permission callables: (instance, user) -> bool. ``user`` None is the system itself
+# (for example ``complete_review`` fired when the last review comes in).
+def can_act_for_group(instance, user) -> bool:
+    return user is not None and rules.test_rule("is_group_member_rule", user, instance)
+
+
+def can_decide(instance, user) -> bool:
+    return user is not None and is_programme_staff(user)
+
+
+def can_complete_review(instance, user) -> bool:
+    return user is None or is_programme_staff(user)
+
+
+rules.add_rule("is_group_member_rule", is_group_member)

@@ -1,0 +1,96 @@
+"""What must hold before an application may be submitted. Each problem names its field."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grants.money import format_money
+
+NON_FIELD = "__all__"
+
+REQUIRED_FIELDS = (
+    "title", "summary", "problem", "activities", "expected_results", "beneficiaries",
+    "region", "planned_start", "planned_end", "requested_amount",
+)
+
+
+def _group_may_still_apply(application) -> str | None:
+    call, group = application.competition, application.group
+    if group.kind == "informal" and not call.informal_groups_allowed:
+        return _("This call is open to registered organisations only.")
+    eligible = list(call.eligible_regions.all())
+    if eligible and group.region_id not in {r.pk for r in eligible}:
+        return _("Your group's region is not eligible for this call.")
+    others = (
+        call.applications.filter(group=group)
+        .exclude(pk=application.pk)
+        .exclude(status__in=["draft", "withdrawn"])
+        .count()
+    )
+    if others >= call.max_applications_per_group:
+        return _("Your group has already submitted the %(count)s application(s) this call allows.") % {
+            "count": call.max_applications_per_group
+        }
+    return None
+
+
+def submission_errors(application, now=None) -> dict[str, list[str]]:
+    """Every reason ``application`` cannot be submitted now, keyed by form field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    call = application.competition
+    now = now or timezone.now()
+    if not call.is_published or now < call.opens_at:
+        add(NON_FIELD, _("This call is not open for applications yet."))
+    elif now > call.closes_at:
+        add(NON_FIELD, _("The deadline for this call has passed."))
+    problem = _group_may_still_apply(application)
+    if problem:
+        add(NON_FIELD, problem)
+
+    for field in REQUIRED_FIELDS:
+        value = getattr(application, field + "_id" if field == "region" else field)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            add(field, _("This field is required before you submit."))
+
+    eligible_ids = {r.pk for r in call.eligible_regions.all()}
+    if application.region_id and eligible_ids and application.region_id not in eligible_ids:
+        add("region", _("This region is not eligible for this call."))
+
+    amount = application.requested_amount
+    if amount is not None:
+        if amount < call.min_grant:
+            add("requested_amount", _("The call's minimum grant is %(amount)s.")
+                % {"amount": format_money(call.min_grant, call.currency)})
+        if amount > call.max_grant:
+            add("requested_amount", _("The call's maximum grant is %(amount)s.")
+                % {"amount": format_money(call.max_grant, call.currency)})
+
+    lines = list(application.budget_lines.all())
+    if not lines:
+        add("budget", _("Add at least one budget line."))
+    elif amount is not None:
+        total = sum((line.total for line in lines), Decimal("0"))
+        if total != amount:
+            add("budget", _("The budget lines add up to %(total)s but you request %(amount)s; they must be equal.")
+                % {"total": format_money(total, call.currency), "amount": format_money(amount, call.currency)})
+
+    start, end = application.planned_start, application.planned_end
+    if start and start < call.project_start_earliest:
+        add("planned_start", _("Projects may start on %(date)s at the earliest.")
+            % {"date": _date(call.project_start_earliest)})
+    if end and end > call.project_end_latest:
+        add("planned_end", _("Projects must end by %(date)s.") % {"date": _date(call.project_end_latest)})
+    if start and end and end < start:
+        add("planned_end", _("The end must not be before the start."))
+    return errors
+
+
+def _date(value):
+    from django.utils.formats import date_format
+
+    return date_format(value, "SHORT_DATE_FORMAT")

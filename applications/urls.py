@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views_applications as views
+from . import views_groups
+
+app_name = "applications"
+
+urlpatterns = [
+    path("my/", views.dashboard, name="dashboard"),
+    path("calls/<slug:slug>/apply/", views.application_start, name="start"),
+    path("applications/<int:pk>/", views.application_detail, name="detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
+    path("applications/<int:pk>/autosave/", views.application_autosave, name="autosave"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="submit"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("groups/new/", views_groups.group_create, name="group_create"),
+    path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views_groups.group_edit, name="group_edit"),
+    path("groups/<int:pk>/invite/", views_groups.group_invite, name="group_invite"),
+    path("invitations/<str:token>/", views_groups.invitation_accept, name="invitation_accept"),
+]

@@ -1,0 +1,67 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import TIME_ZONES, Competition, RubricCriterion
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
+
+
+class CompetitionForm(forms.ModelForm):
+    """A call. Opening and closing times are entered in the call's own time zone."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIME_ZONES])
+
+    class Meta:
+        model = Competition
+        fields = [
+            "programme", "title", "slug", "description", "rules", "is_published",
+            "currency", "budget_pool", "min_grant", "max_grant",
+            "time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest",
+            "eligible_regions", "informal_groups_allowed", "max_applications_per_group",
+            "reviewers_per_application", "blind_review", "checkin_interval_weeks",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "rules": forms.Textarea(attrs={"rows": 4}),
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+            "project_start_earliest": DATE_WIDGET,
+            "project_end_latest": DATE_WIDGET,
+            "budget_pool": MONEY_WIDGET,
+            "min_grant": MONEY_WIDGET,
+            "max_grant": MONEY_WIDGET,
+            "eligible_regions": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high, pool = cleaned.get("min_grant"), cleaned.get("max_grant"), cleaned.get("budget_pool")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_grant", _("The maximum grant must not be below the minimum."))
+        if high is not None and pool is not None and high > pool:
+            self.add_error("max_grant", _("The maximum grant must not exceed the budget pool."))
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The deadline must come after the opening."))
+        start, end = cleaned.get("project_start_earliest"), cleaned.get("project_end_latest")
+        if start and end and end < start:
+            self.add_error("project_end_latest", _("The project period must end after it starts."))
+        return cleaned
+
+
+CriterionFormSet = inlineformset_factory(
+    Competition,
+    RubricCriterion,
+    fields=["name", "description", "weight", "max_score", "position"],
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+    extra=1,
+    can_delete=True,
+)

@@ -1,0 +1,176 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )
+
+
+class Region(models.Model):
+    """A place an application or group belongs to (a voivodeship, an oblast, a county...)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["country", "name"]
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="region_unique_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+
+class Programme(models.Model):
+    """A funder's programme: a line of money that runs one or more calls."""
+
+    name = models.CharField(_("name"), max_length=200)
+    funder_name = models.CharField(_("funder"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CompetitionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, moment):
+        return self.published().filter(opens_at__lte=moment, closes_at__gte=moment)
+
+
+class Competition(models.Model):
+    """A call for applications with its budget pool, limits, dates and rubric."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    description = models.TextField(_("description"))
+    rules = models.TextField(_("rules"), blank=True, help_text=_("Who may apply and what may be funded."))
+    is_published = models.BooleanField(_("published"), default=False)
+
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    budget_pool = money_field(_("budget pool"))
+    min_grant = money_field(_("minimum grant"))
+    max_grant = money_field(_("maximum grant"))
+
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone],
+        help_text=_("Opening, deadline and reminders follow this zone."),
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at (deadline)"))
+    project_start_earliest = models.DateField(_("projects start no earlier than"))
+    project_end_latest = models.DateField(_("projects end no later than"))
+
+    eligible_regions = models.ManyToManyField(
+        Region, verbose_name=_("eligible regions"), blank=True, related_name="competitions",
+        help_text=_("Leave empty to accept every region."),
+    )
+    informal_groups_allowed = models.BooleanField(_("informal (unregistered) groups may apply"), default=True)
+    max_applications_per_group = models.PositiveSmallIntegerField(
+        _("applications per group"), default=1, validators=[MinValueValidator(1)]
+    )
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"), default=2, validators=[MinValueValidator(1)]
+    )
+    blind_review = models.BooleanField(
+        _("blind review"), default=False, help_text=_("Hide the group's identity from reviewers.")
+    )
+    checkin_interval_weeks = models.PositiveSmallIntegerField(
+        _("mentoring check-in every (weeks)"), default=4, validators=[MinValueValidator(1)]
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CompetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-closes_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(min_grant__lte=models.F("max_grant")), name="call_min_le_max"),
+            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close"),
+            models.CheckConstraint(
+                condition=models.Q(project_start_earliest__lte=models.F("project_end_latest")),
+                name="call_project_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("grants:call_detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def is_open(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.is_published and self.opens_at <= moment <= self.closes_at
+
+    def status_label(self, moment=None):
+        moment = moment or timezone.now()
+        if moment < self.opens_at:
+            return _("Opens soon")
+        if moment > self.closes_at:
+            return _("Closed")
+        return _("Open")
+
+
+class RubricCriterion(models.Model):
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=5, validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ["competition", "position", "pk"]
+
+    def __str__(self):
+        return self.name

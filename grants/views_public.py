@@ -1,0 +1,36 @@
+"""Public pages: open calls and a call's rules. Nothing here names a grantee."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from applications.selectors import groups_of
+
+from . import selectors
+from .models import Competition
+
+
+def home(request):
+    return render(request, "grants/home.html", {"open_calls": selectors.open_competitions()})
+
+
+def call_list(request):
+    now = timezone.now()
+    calls = list(selectors.public_competitions())
+    return render(request, "grants/call_list.html", {
+        "open_calls": [c for c in calls if c.opens_at <= now <= c.closes_at],
+        "upcoming_calls": [c for c in calls if now < c.opens_at],
+        "closed_calls": [c for c in calls if c.closes_at < now],
+    })
+
+
+def call_detail(request, slug):
+    call = get_object_or_404(
+        Competition.objects.published().select_related("programme").prefetch_related("criteria", "eligible_regions"),
+        slug=slug,
+    )
+    return render(request, "grants/call_detail.html", {
+        "call": call,
+        "is_open": call.is_open(),
+        "now": timezone.now(),
+        "my_groups": list(groups_of(request.user)),
+    })

@@ -1,0 +1,139 @@
+/* Small Grants: progressive enhancement only. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // Remember the browser's time zone so the server can show times in it.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + ";path=/;max-age=31536000;SameSite=Lax";
+    }
+  } catch (e) { /* old browser: server time zone it is */ }
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  // Confirmation before irreversible buttons.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+
+  // Formsets: "add a line" clones the <template> and renumbers __prefix__.
+  function setUpFormset(container) {
+    var prefix = container.getAttribute("data-formset");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = container.querySelector("template[data-formset-template]");
+    var rows = container.querySelector("[data-formset-rows]");
+    var add = container.querySelector("[data-formset-add]");
+    if (!total || !template || !rows || !add) { return; }
+    add.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var first = rows.lastElementChild.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+      if (window.htmx) { window.htmx.process(rows.lastElementChild); }
+    });
+  }
+
+  // Budget: show the running total and whether it matches the requested amount.
+  function setUpBudgetTotal(form) {
+    var out = form.querySelector("[data-budget-total]");
+    if (!out) { return; }
+    var mismatch = form.querySelector("[data-budget-mismatch]");
+    var currency = out.getAttribute("data-currency");
+    var formatter = new Intl.NumberFormat(document.documentElement.lang || undefined,
+      { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    function cents(value) {
+      var n = parseFloat(String(value || "").replace(",", "."));
+      return isNaN(n) ? 0 : Math.round(n * 100);
+    }
+    function update() {
+      var total = 0;
+      form.querySelectorAll("[data-formset-row]").forEach(function (row) {
+        var del = row.querySelector("input[name$='-DELETE']");
+        if (del && del.checked) { return; }
+        var q = row.querySelector("input[name$='-quantity']");
+        var u = row.querySelector("input[name$='-unit_cost']");
+        if (q && u && q.value !== "" && u.value !== "") { total += Math.round(cents(q.value) * cents(u.value) / 100); }
+      });
+      out.textContent = formatter.format(total / 100) + "\u00a0" + currency;
+      var requested = form.querySelector("[name='requested_amount']");
+      if (mismatch && requested) { mismatch.hidden = requested.value === "" || cents(requested.value) === total; }
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    update();
+  }
+
+  // Drafts: keep what was typed in this browser until the server has it, so nothing is lost
+  // when the network drops or the session expires.
+  function setUpDraftKeeper(form) {
+    var key = "smallgrants-draft:" + form.getAttribute("data-draft-key");
+    var storage;
+    try { storage = window.localStorage; } catch (e) { return; }
+    function snapshot() {
+      var data = {};
+      form.querySelectorAll("input, select, textarea").forEach(function (el) {
+        if (!el.name || el.type === "hidden" || el.type === "file" || el.name === "csrfmiddlewaretoken") { return; }
+        data[el.name] = el.type === "checkbox" ? el.checked : el.value;
+      });
+      data.__rows = parseInt((document.getElementById("id_lines-TOTAL_FORMS") || {}).value || "0", 10);
+      return data;
+    }
+    function restore(data) {
+      var total = document.getElementById("id_lines-TOTAL_FORMS");
+      var add = form.querySelector("[data-formset-add]");
+      while (total && add && parseInt(total.value, 10) < data.__rows) { add.click(); }
+      var changed = false;
+      Object.keys(data).forEach(function (name) {
+        if (name === "__rows") { return; }
+        var el = form.elements.namedItem(name);
+        if (!el || el.length) { return; }
+        if (el.type === "checkbox") { if (el.checked !== data[name]) { el.checked = data[name]; changed = true; } }
+        else if (el.value !== data[name]) { el.value = data[name]; changed = true; }
+      });
+      return changed;
+    }
+    var saved = storage.getItem(key);
+    if (saved) {
+      try {
+        if (restore(JSON.parse(saved))) {
+          var notice = document.getElementById("restore-notice");
+          if (notice) { notice.hidden = false; }
+          setTimeout(function () { form.dispatchEvent(new Event("change", { bubbles: true })); }, 50);
+        } else { storage.removeItem(key); }
+      } catch (e) { storage.removeItem(key); }
+    }
+    form.addEventListener("input", function () { storage.setItem(key, JSON.stringify(snapshot())); });
+    form.addEventListener("change", function () { storage.setItem(key, JSON.stringify(snapshot())); });
+    form.addEventListener("htmx:afterRequest", function (event) {
+      var status = event.detail.xhr ? event.detail.xhr.status : 0;
+      var sessionNotice = document.getElementById("session-notice");
+      if (status >= 200 && status < 300) {
+        storage.removeItem(key);
+        if (sessionNotice) { sessionNotice.hidden = true; }
+      } else if (status === 401 || status === 403) {
+        if (sessionNotice) { sessionNotice.hidden = false; }
+      } else if (status === 409) {
+        var box = document.getElementById("autosave-status");
+        if (box) { box.textContent = event.detail.xhr.responseText; }
+      }
+    });
+  }
+
+  onReady(function () {
+    // A page that shows an application as no longer editable clears its copy in this browser.
+    document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+      try { window.localStorage.removeItem("smallgrants-draft:" + el.getAttribute("data-clear-draft")); } catch (e) { /* ignore */ }
+    });
+    document.querySelectorAll("[data-formset]").forEach(setUpFormset);
+    document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      setUpBudgetTotal(form);
+      setUpDraftKeeper(form);
+    });
+  });
+})();
