@@ -17,8 +17,9 @@ def member_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             if getattr(request, "htmx", False):
-                return HttpResponse(_("Your session has expired. Log in again; your text is kept in this browser."),
-                                    status=401)
+                return HttpResponse(
+                    _("Your session has expired. Log in again; your text is kept in this browser."), status=401
+                )
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -15,8 +15,16 @@ MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode":
 class ApplicantGroupForm(forms.ModelForm):
     class Meta:
         model = ApplicantGroup
-        fields = ["name", "kind", "region", "contact_email", "contact_phone", "registration_number",
-                  "description", "language"]
+        fields = [
+            "name",
+            "kind",
+            "region",
+            "contact_email",
+            "contact_phone",
+            "registration_number",
+            "description",
+            "language",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -36,8 +44,17 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = [
-            "title", "summary", "problem", "activities", "expected_results", "beneficiaries",
-            "region", "planned_start", "planned_end", "requested_amount", "own_contribution",
+            "title",
+            "summary",
+            "problem",
+            "activities",
+            "expected_results",
+            "beneficiaries",
+            "region",
+            "planned_start",
+            "planned_end",
+            "requested_amount",
+            "own_contribution",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -66,12 +83,18 @@ class BudgetLineForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
     description = forms.CharField(label=_("Description"), max_length=300)
     quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=10, decimal_places=2, initial=Decimal("1"),
+        label=_("Quantity"),
+        max_digits=10,
+        decimal_places=2,
+        initial=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
     )
     unit_cost = forms.DecimalField(
-        label=_("Unit cost"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))],
+        label=_("Unit cost"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
         widget=MONEY_WIDGET,
     )
 
@@ -102,8 +125,13 @@ def budget_formset(data=None, application=None):
     initial = None
     if data is None and application is not None:
         initial = [
-            {"id": line.pk, "category": line.category, "description": line.description,
-             "quantity": line.quantity, "unit_cost": line.unit_cost}
+            {
+                "id": line.pk,
+                "category": line.category,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_cost": line.unit_cost,
+            }
             for line in application.budget_lines.all()
         ]
     formset = BudgetFormSet(data=data, initial=initial, prefix="lines")
@@ -123,5 +151,6 @@ class AttachmentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    comment = forms.CharField(label=_("Why are you withdrawing? (optional)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

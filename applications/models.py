@@ -1,3 +1,4 @@
+import os
 import secrets
 import uuid
 from decimal import Decimal
@@ -150,9 +151,7 @@ class Application(FSMModelMixin, models.Model):
     own_contribution = money_field(_("own contribution"), default=Decimal("0"), blank=True)
     awarded_amount = money_field(_("awarded amount"), null=True, blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -190,8 +189,11 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=Status.DRAFT, target=Status.SUBMITTED,
-        conditions=[lambda a: a.can_be_submitted()], permission=app_rules.can_act_for_group,
+        field=status,
+        source=Status.DRAFT,
+        target=Status.SUBMITTED,
+        conditions=[lambda a: a.can_be_submitted()],
+        permission=app_rules.can_act_for_group,
     )
     def submit(self, by=None, description=None):
         pass
@@ -199,7 +201,9 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW], target=Status.WITHDRAWN,
+        field=status,
+        source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW],
+        target=Status.WITHDRAWN,
         permission=app_rules.can_act_for_group,
     )
     def withdraw(self, by=None, description=None):
@@ -219,17 +223,18 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(
-        field=status, source=Status.IN_REVIEW, target=Status.REVIEWED, permission=app_rules.can_complete_review
-    )
+    @transition(field=status, source=Status.IN_REVIEW, target=Status.REVIEWED, permission=app_rules.can_complete_review)
     def complete_review(self, by=None, description=None):
         pass
 
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=[Status.REVIEWED, Status.WAITLISTED], target=Status.AWARDED,
-        conditions=[lambda a: a.award_fits_request()], permission=app_rules.can_decide,
+        field=status,
+        source=[Status.REVIEWED, Status.WAITLISTED],
+        target=Status.AWARDED,
+        conditions=[lambda a: a.award_fits_request()],
+        permission=app_rules.can_decide,
     )
     def award(self, by=None, description=None):
         pass
@@ -243,7 +248,9 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=status, source=[Status.REVIEWED, Status.WAITLISTED], target=Status.REJECTED,
+        field=status,
+        source=[Status.REVIEWED, Status.WAITLISTED],
+        target=Status.REJECTED,
         permission=app_rules.can_decide,
     )
     def reject(self, by=None, description=None):
@@ -251,9 +258,7 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(
-        field=status, source=Status.AWARDED, target=Status.REPORTED, permission=app_rules.can_act_for_group
-    )
+    @transition(field=status, source=Status.AWARDED, target=Status.REPORTED, permission=app_rules.can_act_for_group)
     def submit_final_report(self, by=None, description=None):
         pass
 
@@ -299,7 +304,10 @@ class BudgetLine(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=10, decimal_places=2, default=Decimal("1"),
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     unit_cost = money_field(_("unit cost"))
@@ -318,7 +326,24 @@ class BudgetLine(models.Model):
         return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
 
 
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+class PrivateStorage(FileSystemStorage):
+    """Files outside any public root, at ``settings.PRIVATE_MEDIA_ROOT`` (read at use, not import)."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    return PrivateStorage()
 
 
 def _attachment_path(instance, filename):

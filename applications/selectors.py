@@ -45,9 +45,7 @@ def applicant_dashboard(user):
 def application_timeline(application):
     """Every transition of ``application``: who, when, from, to and the comment."""
     return (
-        StateLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application), object_id=application.pk
-        )
+        StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Application), object_id=application.pk)
         .select_related("by", "content_type")
         .order_by("timestamp", "pk")
     )

@@ -93,8 +93,9 @@ def invitation_accept(*, token, user) -> GroupMembership:
     if invitation.accepted_at and invitation.accepted_by_id != user.pk:
         raise ValidationError(_("This invitation has already been used."))
     if invitation.email.lower() != (user.email or "").lower():
-        raise ValidationError(_("This invitation was sent to another e-mail address. Log in as %(email)s.")
-                              % {"email": invitation.email})
+        raise ValidationError(
+            _("This invitation was sent to another e-mail address. Log in as %(email)s.") % {"email": invitation.email}
+        )
     membership, _created = GroupMembership.objects.get_or_create(group=invitation.group, user=user)
     invitation.accepted_at = invitation.accepted_at or timezone.now()
     invitation.accepted_by = user
@@ -139,7 +140,11 @@ def application_update_draft(*, application, by, fields: dict, budget_lines=None
     """
     locked = _lock_draft(application, by)
     editable = set(Application.TEXT_FIELDS) | {
-        "region", "planned_start", "planned_end", "requested_amount", "own_contribution",
+        "region",
+        "planned_start",
+        "planned_end",
+        "requested_amount",
+        "own_contribution",
     }
     for name, value in fields.items():
         if name in editable:
@@ -383,9 +388,9 @@ def application_close(*, application, by, comment="") -> Application:
 
 
 def committed_amount(competition) -> Decimal:
-    total = competition.applications.filter(status__in=COMMITTED_STATUSES).aggregate(
-        total=Sum("awarded_amount")
-    )["total"]
+    total = competition.applications.filter(status__in=COMMITTED_STATUSES).aggregate(total=Sum("awarded_amount"))[
+        "total"
+    ]
     return total or Decimal("0")
 
 
@@ -403,12 +408,20 @@ def application_award(*, application, amount: Decimal, by, comment="") -> Applic
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     if locked.requested_amount is not None and amount > locked.requested_amount:
-        raise ValidationError({"amount": _("The award cannot exceed the requested %(amount)s.")
-                               % {"amount": format_money(locked.requested_amount, competition.currency)}})
+        raise ValidationError(
+            {
+                "amount": _("The award cannot exceed the requested %(amount)s.")
+                % {"amount": format_money(locked.requested_amount, competition.currency)}
+            }
+        )
     remaining = competition.budget_pool - committed_amount(competition)
     if amount > remaining:
-        raise ValidationError({"amount": _("Only %(remaining)s is left in this call's budget pool.")
-                               % {"remaining": format_money(remaining, competition.currency)}})
+        raise ValidationError(
+            {
+                "amount": _("Only %(remaining)s is left in this call's budget pool.")
+                % {"remaining": format_money(remaining, competition.currency)}
+            }
+        )
     locked.awarded_amount = amount
     description = comment or _("Awarded %(amount)s") % {"amount": format_money(amount, competition.currency)}
     return _run_transition(locked, "award", by, description)

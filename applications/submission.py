@@ -10,8 +10,16 @@ from grants.money import format_money
 NON_FIELD = "__all__"
 
 REQUIRED_FIELDS = (
-    "title", "summary", "problem", "activities", "expected_results", "beneficiaries",
-    "region", "planned_start", "planned_end", "requested_amount",
+    "title",
+    "summary",
+    "problem",
+    "activities",
+    "expected_results",
+    "beneficiaries",
+    "region",
+    "planned_start",
+    "planned_end",
+    "requested_amount",
 )
 
 
@@ -64,11 +72,15 @@ def submission_errors(application, now=None) -> dict[str, list[str]]:
     amount = application.requested_amount
     if amount is not None:
         if amount < call.min_grant:
-            add("requested_amount", _("The call's minimum grant is %(amount)s.")
-                % {"amount": format_money(call.min_grant, call.currency)})
+            add(
+                "requested_amount",
+                _("The call's minimum grant is %(amount)s.") % {"amount": format_money(call.min_grant, call.currency)},
+            )
         if amount > call.max_grant:
-            add("requested_amount", _("The call's maximum grant is %(amount)s.")
-                % {"amount": format_money(call.max_grant, call.currency)})
+            add(
+                "requested_amount",
+                _("The call's maximum grant is %(amount)s.") % {"amount": format_money(call.max_grant, call.currency)},
+            )
 
     lines = list(application.budget_lines.all())
     if not lines:
@@ -76,13 +88,18 @@ def submission_errors(application, now=None) -> dict[str, list[str]]:
     elif amount is not None:
         total = sum((line.total for line in lines), Decimal("0"))
         if total != amount:
-            add("budget", _("The budget lines add up to %(total)s but you request %(amount)s; they must be equal.")
-                % {"total": format_money(total, call.currency), "amount": format_money(amount, call.currency)})
+            add(
+                "budget",
+                _("The budget lines add up to %(total)s but you request %(amount)s; they must be equal.")
+                % {"total": format_money(total, call.currency), "amount": format_money(amount, call.currency)},
+            )
 
     start, end = application.planned_start, application.planned_end
     if start and start < call.project_start_earliest:
-        add("planned_start", _("Projects may start on %(date)s at the earliest.")
-            % {"date": _date(call.project_start_earliest)})
+        add(
+            "planned_start",
+            _("Projects may start on %(date)s at the earliest.") % {"date": _date(call.project_start_earliest)},
+        )
     if end and end > call.project_end_latest:
         add("planned_end", _("Projects must end by %(date)s.") % {"date": _date(call.project_end_latest)})
     if start and end and end < start:

@@ -61,13 +61,17 @@ def _visible_application(request, pk):
 def application_detail(request, pk):
     application = _visible_application(request, pk)
     is_member = application.group.memberships.filter(user=request.user).exists()
-    return render(request, "applications/application_detail.html", {
-        "application": application,
-        "call": application.competition,
-        "timeline": selectors.application_timeline(application),
-        "is_member": is_member,
-        "withdraw_form": WithdrawForm(),
-    })
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": application,
+            "call": application.competition,
+            "timeline": selectors.application_timeline(application),
+            "is_member": is_member,
+            "withdraw_form": WithdrawForm(),
+        },
+    )
 
 
 def _edit_context(application, form, formset, attachment_form=None):
@@ -109,8 +113,11 @@ def application_edit(request, pk):
         return _locked_out(request, application)
     if request.method != "POST":
         form = ApplicationForm(instance=application, competition=application.competition)
-        return render(request, "applications/application_edit.html",
-                      _edit_context(application, form, budget_formset(application=application)))
+        return render(
+            request,
+            "applications/application_edit.html",
+            _edit_context(application, form, budget_formset(application=application)),
+        )
     form, formset = _bind(request, application)
     try:
         _save_valid_parts(request, application, form, formset)
@@ -138,9 +145,15 @@ def application_autosave(request, pk):
     problems = [str(form.fields[name].label) for name in form.errors if name in form.fields]
     if any(f.errors for f in formset.forms):
         problems.append(_("Budget lines"))
-    html = render_to_string("applications/_autosave_status.html", {
-        "saved_at": timezone.localtime(), "problems": problems, "line_ids": line_ids,
-    }, request=request)
+    html = render_to_string(
+        "applications/_autosave_status.html",
+        {
+            "saved_at": timezone.localtime(),
+            "problems": problems,
+            "line_ids": line_ids,
+        },
+        request=request,
+    )
     return HttpResponse(html)
 
 
@@ -166,8 +179,9 @@ def application_submit(request, pk):
         messages.error(request, _("Your draft is saved, but it cannot be submitted yet. See the marked fields."))
         application = _member_application(request, pk)
         return render(request, "applications/application_edit.html", _edit_context(application, form, formset))
-    messages.success(request, _("Your application is submitted. We have sent a confirmation to every member "
-                                "of your group."))
+    messages.success(
+        request, _("Your application is submitted. We have sent a confirmation to every member of your group.")
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -193,8 +207,9 @@ def application_withdraw(request, pk):
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
-        services.application_withdraw(application=application, by=request.user,
-                                      comment=form.cleaned_data.get("comment", ""))
+        services.application_withdraw(
+            application=application, by=request.user, comment=form.cleaned_data.get("comment", "")
+        )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [_("You may not do this.")])))
     else:
@@ -211,8 +226,9 @@ def attachment_upload(request, pk):
     attachment_form = AttachmentForm(request.POST, request.FILES)
     if attachment_form.is_valid():
         try:
-            services.attachment_add(application=application, uploaded_file=attachment_form.cleaned_data["file"],
-                                    by=request.user)
+            services.attachment_add(
+                application=application, uploaded_file=attachment_form.cleaned_data["file"], by=request.user
+            )
         except ValidationError as error:
             attachment_form.add_error("file", error)
         else:
@@ -235,8 +251,12 @@ def _attachment(request, pk, *, member_only):
 @member_required
 def attachment_download(request, pk):
     attachment = _attachment(request, pk, member_only=False)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

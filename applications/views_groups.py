@@ -19,8 +19,9 @@ def group_create(request):
     form = ApplicantGroupForm(request.POST or None, initial={"contact_email": request.user.email})
     if request.method == "POST" and form.is_valid():
         group = services.group_create(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Your group “%(name)s” is ready. You can now apply to open calls.")
-                         % {"name": group.name})
+        messages.success(
+            request, _("Your group “%(name)s” is ready. You can now apply to open calls.") % {"name": group.name}
+        )
         next_url = request.GET.get("next", "")
         if next_url.startswith("/") and not next_url.startswith("//"):
             return redirect(next_url)
@@ -31,11 +32,15 @@ def group_create(request):
 @member_required
 def group_detail(request, pk):
     group = _get_group(request, pk)
-    return render(request, "applications/group_detail.html", {
-        "group": group,
-        "invite_form": InvitationForm(),
-        "is_member": any(m.user_id == request.user.pk for m in group.memberships.all()),
-    })
+    return render(
+        request,
+        "applications/group_detail.html",
+        {
+            "group": group,
+            "invite_form": InvitationForm(),
+            "is_member": any(m.user_id == request.user.pk for m in group.memberships.all()),
+        },
+    )
 
 
 @member_required
@@ -63,8 +68,9 @@ def group_invite(request, pk):
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect(group)
     group = selectors.group_with_members(selectors.groups_of(request.user), pk)
-    return render(request, "applications/group_detail.html",
-                  {"group": group, "invite_form": form, "is_member": True}, status=400)
+    return render(
+        request, "applications/group_detail.html", {"group": group, "invite_form": form, "is_member": True}, status=400
+    )
 
 
 @login_required

@@ -70,69 +70,130 @@ def load_demo_data() -> dict:
         description="Small grants for informal groups that make their neighbourhood better.",
     )
     open_call = Competition.objects.create(
-        programme=programme, title="Backyard initiatives 2027", slug="backyard-2027",
+        programme=programme,
+        title="Backyard initiatives 2027",
+        slug="backyard-2027",
         description="Up to 5 000 EUR for informal groups improving shared spaces: yards, squares, "
-                    "libraries, community rooms.",
+        "libraries, community rooms.",
         rules="Informal groups of at least three people and small NGOs may apply. Projects last 3 to 9 months.",
-        is_published=True, currency="EUR", budget_pool=Decimal("60000"), min_grant=Decimal("500"),
-        max_grant=Decimal("5000"), time_zone="Europe/Warsaw",
-        opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=21),
-        project_start_earliest=today + timedelta(days=45), project_end_latest=today + timedelta(days=320),
-        max_applications_per_group=1, reviewers_per_application=2, blind_review=True, checkin_interval_weeks=4,
+        is_published=True,
+        currency="EUR",
+        budget_pool=Decimal("60000"),
+        min_grant=Decimal("500"),
+        max_grant=Decimal("5000"),
+        time_zone="Europe/Warsaw",
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=21),
+        project_start_earliest=today + timedelta(days=45),
+        project_end_latest=today + timedelta(days=320),
+        max_applications_per_group=1,
+        reviewers_per_application=2,
+        blind_review=True,
+        checkin_interval_weeks=4,
     )
-    open_call.eligible_regions.set([regions[n] for n in ("Małopolskie", "Podkarpackie", "Zakarpattia",
-                                                         "Lviv", "Prešov", "Maramureș")])
+    open_call.eligible_regions.set(
+        [regions[n] for n in ("Małopolskie", "Podkarpackie", "Zakarpattia", "Lviv", "Prešov", "Maramureș")]
+    )
     closed_call = Competition.objects.create(
-        programme=programme, title="Independent local media 2026", slug="local-media-2026",
+        programme=programme,
+        title="Independent local media 2026",
+        slug="local-media-2026",
         description="Grants for small independent local media and citizen journalism.",
-        is_published=True, currency="PLN", budget_pool=Decimal("120000"), min_grant=Decimal("2000"),
-        max_grant=Decimal("15000"), time_zone="Europe/Warsaw",
-        opens_at=now - timedelta(days=70), closes_at=now - timedelta(days=10),
-        project_start_earliest=today, project_end_latest=today + timedelta(days=240),
-        max_applications_per_group=2, reviewers_per_application=2,
+        is_published=True,
+        currency="PLN",
+        budget_pool=Decimal("120000"),
+        min_grant=Decimal("2000"),
+        max_grant=Decimal("15000"),
+        time_zone="Europe/Warsaw",
+        opens_at=now - timedelta(days=70),
+        closes_at=now - timedelta(days=10),
+        project_start_earliest=today,
+        project_end_latest=today + timedelta(days=240),
+        max_applications_per_group=2,
+        reviewers_per_application=2,
     )
     for call in (open_call, closed_call):
         for position, (name, description, weight, max_score) in enumerate(RUBRIC):
-            RubricCriterion.objects.create(competition=call, name=name, description=description, weight=weight,
-                                           max_score=max_score, position=position)
+            RubricCriterion.objects.create(
+                competition=call,
+                name=name,
+                description=description,
+                weight=weight,
+                max_score=max_score,
+                position=position,
+            )
 
     applicant = users["applicant@example.org"]
     group = application_services.group_create(
-        by=applicant, name="Friends of the Zabłocie Yard", kind=ApplicantGroup.Kind.INFORMAL,
-        region=regions["Małopolskie"], contact_email="applicant@example.org",
+        by=applicant,
+        name="Friends of the Zabłocie Yard",
+        kind=ApplicantGroup.Kind.INFORMAL,
+        region=regions["Małopolskie"],
+        contact_email="applicant@example.org",
         description="Neighbours who look after the courtyard between four tenement houses.",
     )
     GroupMembership.objects.get_or_create(group=group, user=users["member@example.org"])
     draft = application_services.application_create(competition=open_call, group=group, by=applicant)
     application_services.application_update_draft(
-        application=draft, by=applicant,
-        fields={"title": "A green courtyard for everyone", "summary": "We turn a car park into a garden.",
-                "requested_amount": Decimal("3200.00")},
-        budget_lines=[{"category": "materials", "description": "Plants and soil", "quantity": Decimal("1"),
-                       "unit_cost": Decimal("1800.00")},
-                      {"category": "equipment", "description": "Benches", "quantity": Decimal("4"),
-                       "unit_cost": Decimal("350.00")}],
+        application=draft,
+        by=applicant,
+        fields={
+            "title": "A green courtyard for everyone",
+            "summary": "We turn a car park into a garden.",
+            "requested_amount": Decimal("3200.00"),
+        },
+        budget_lines=[
+            {
+                "category": "materials",
+                "description": "Plants and soil",
+                "quantity": Decimal("1"),
+                "unit_cost": Decimal("1800.00"),
+            },
+            {
+                "category": "equipment",
+                "description": "Benches",
+                "quantity": Decimal("4"),
+                "unit_cost": Decimal("350.00"),
+            },
+        ],
     )
     # Past applications to the closed call, as staff would find them.
-    for index, (name, region) in enumerate([("Lublin Street Voices", "Lubelskie"), ("Podlasie Radio Club", "Podlaskie"),
-                                            ("Grodno Newsletter Circle", "Grodno")]):
+    for index, (name, region) in enumerate(
+        [
+            ("Lublin Street Voices", "Lubelskie"),
+            ("Podlasie Radio Club", "Podlaskie"),
+            ("Grodno Newsletter Circle", "Grodno"),
+        ]
+    ):
         lead = users["member@example.org"] if index == 0 else applicant
         other = application_services.group_create(
-            by=lead, name=name, kind=ApplicantGroup.Kind.INFORMAL, region=regions[region],
+            by=lead,
+            name=name,
+            kind=ApplicantGroup.Kind.INFORMAL,
+            region=regions[region],
             contact_email=lead.email,
         )
         application = Application.objects.create(
-            competition=closed_call, group=other, created_by=lead, title=f"{name}: a year of local news",
-            summary="Regular reporting on the town council and local life.", problem="No local newspaper is left.",
-            activities="Weekly bulletin, training for volunteers.", expected_results="40 issues, 6 volunteers.",
-            beneficiaries="Residents of the town.", region=regions[region],
-            planned_start=today + timedelta(days=5), planned_end=today + timedelta(days=200),
+            competition=closed_call,
+            group=other,
+            created_by=lead,
+            title=f"{name}: a year of local news",
+            summary="Regular reporting on the town council and local life.",
+            problem="No local newspaper is left.",
+            activities="Weekly bulletin, training for volunteers.",
+            expected_results="40 issues, 6 volunteers.",
+            beneficiaries="Residents of the town.",
+            region=regions[region],
+            planned_start=today + timedelta(days=5),
+            planned_end=today + timedelta(days=200),
             requested_amount=Decimal("8000.00"),
         )
         application.reference = f"SG-{application.created_at.year}-{application.pk:04d}"
         application.save(update_fields=["reference"])
-        application.budget_lines.create(category="personnel", description="Editor fees", quantity=Decimal("10"),
-                                        unit_cost=Decimal("800.00"))
-        application_services.application_submit(application=application, by=lead,
-                                                now=closed_call.closes_at - timedelta(days=1))
+        application.budget_lines.create(
+            category="personnel", description="Editor fees", quantity=Decimal("10"), unit_cost=Decimal("800.00")
+        )
+        application_services.application_submit(
+            application=application, by=lead, now=closed_call.closes_at - timedelta(days=1)
+        )
     return users

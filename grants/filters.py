@@ -7,11 +7,13 @@ from grants.models import Region
 
 class CallApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=[c for c in Application.Status.choices if c[0] != "draft"],
+        label=_("Status"),
+        choices=[c for c in Application.Status.choices if c[0] != "draft"],
         empty_label=_("Any status"),
     )
-    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all(),
-                                              empty_label=_("Any region"))
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), empty_label=_("Any region")
+    )
 
     class Meta:
         model = Application

@@ -17,11 +17,27 @@ class CompetitionForm(forms.ModelForm):
     class Meta:
         model = Competition
         fields = [
-            "programme", "title", "slug", "description", "rules", "is_published",
-            "currency", "budget_pool", "min_grant", "max_grant",
-            "time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest",
-            "eligible_regions", "informal_groups_allowed", "max_applications_per_group",
-            "reviewers_per_application", "blind_review", "checkin_interval_weeks",
+            "programme",
+            "title",
+            "slug",
+            "description",
+            "rules",
+            "is_published",
+            "currency",
+            "budget_pool",
+            "min_grant",
+            "max_grant",
+            "time_zone",
+            "opens_at",
+            "closes_at",
+            "project_start_earliest",
+            "project_end_latest",
+            "eligible_regions",
+            "informal_groups_allowed",
+            "max_applications_per_group",
+            "reviewers_per_application",
+            "blind_review",
+            "checkin_interval_weeks",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -87,7 +87,10 @@ class Competition(models.Model):
     max_grant = money_field(_("maximum grant"))
 
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default=settings.TIME_ZONE, validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
         help_text=_("Opening, deadline and reminders follow this zone."),
     )
     opens_at = models.DateTimeField(_("opens at"))
@@ -96,7 +99,10 @@ class Competition(models.Model):
     project_end_latest = models.DateField(_("projects end no later than"))
 
     eligible_regions = models.ManyToManyField(
-        Region, verbose_name=_("eligible regions"), blank=True, related_name="competitions",
+        Region,
+        verbose_name=_("eligible regions"),
+        blank=True,
+        related_name="competitions",
         help_text=_("Leave empty to accept every region."),
     )
     informal_groups_allowed = models.BooleanField(_("informal (unregistered) groups may apply"), default=True)
@@ -124,7 +130,9 @@ class Competition(models.Model):
         ordering = ["-closes_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(min_grant__lte=models.F("max_grant")), name="call_min_le_max"),
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close"
+            ),
             models.CheckConstraint(
                 condition=models.Q(project_start_earliest__lte=models.F("project_end_latest")),
                 name="call_project_period_ordered",
@@ -161,7 +169,10 @@ class RubricCriterion(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=5, validators=[MinValueValidator(1)])

@@ -19,7 +19,11 @@ def public_competitions(moment=None):
 
 def staff_competitions():
     submitted = ~Q(applications__status=Application.Status.DRAFT)
-    return Competition.objects.select_related("programme").annotate(
-        application_count=Count("applications", filter=submitted),
-        draft_count=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
-    ).order_by("-closes_at")
+    return (
+        Competition.objects.select_related("programme")
+        .annotate(
+            application_count=Count("applications", filter=submitted),
+            draft_count=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+        )
+        .order_by("-closes_at")
+    )

@@ -16,11 +16,15 @@ def home(request):
 def call_list(request):
     now = timezone.now()
     calls = list(selectors.public_competitions())
-    return render(request, "grants/call_list.html", {
-        "open_calls": [c for c in calls if c.opens_at <= now <= c.closes_at],
-        "upcoming_calls": [c for c in calls if now < c.opens_at],
-        "closed_calls": [c for c in calls if c.closes_at < now],
-    })
+    return render(
+        request,
+        "grants/call_list.html",
+        {
+            "open_calls": [c for c in calls if c.opens_at <= now <= c.closes_at],
+            "upcoming_calls": [c for c in calls if now < c.opens_at],
+            "closed_calls": [c for c in calls if c.closes_at < now],
+        },
+    )
 
 
 def call_detail(request, slug):
@@ -28,9 +32,13 @@ def call_detail(request, slug):
         Competition.objects.published().select_related("programme").prefetch_related("criteria", "eligible_regions"),
         slug=slug,
     )
-    return render(request, "grants/call_detail.html", {
-        "call": call,
-        "is_open": call.is_open(),
-        "now": timezone.now(),
-        "my_groups": list(groups_of(request.user)),
-    })
+    return render(
+        request,
+        "grants/call_detail.html",
+        {
+            "call": call,
+            "is_open": call.is_open(),
+            "now": timezone.now(),
+            "my_groups": list(groups_of(request.user)),
+        },
+    )

@@ -51,6 +51,13 @@ def call_applications(request, pk):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "grants/staff/call_applications.html", {
-        "call": call, "filter": filterset, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "grants/staff/call_applications.html",
+        {
+            "call": call,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )

@@ -22,7 +22,11 @@ class OutboxMessage(models.Model):
     body = models.TextField(_("body"))
     html_body = models.TextField(_("HTML body"), blank=True)
     competition = models.ForeignKey(
-        "grants.Competition", verbose_name=_("call"), null=True, blank=True, on_delete=models.SET_NULL,
+        "grants.Competition",
+        verbose_name=_("call"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="outbox_messages",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

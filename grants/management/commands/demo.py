@@ -32,8 +32,10 @@ class Command(BaseCommand):
 
     def _print_logins(self, addrport):
         self.stdout.write(self.style.SUCCESS(f"\nSmall Grants demo on http://{addrport}/"))
-        self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-                          f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}")
+        self.stdout.write(
+            f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+            f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}"
+        )
         self.stdout.write(f"Log in with any of these (password: {DEMO_PASSWORD}):")
         for email, name, roles in DEMO_USERS:
             self.stdout.write(f"  {email:<26} {', '.join(roles):<10} {name}")
@@ -46,8 +48,15 @@ class Command(BaseCommand):
         celery = [python, "-m", "celery", "-A", "config.celery"]
         commands = {
             "web": [python, manage, "runserver", addrport, "--noreload"],
-            "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip",
-                       "--without-mingle", "--without-heartbeat"],
+            "worker": [
+                *celery,
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             "beat": [*celery, "beat", "--loglevel=INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
         processes = {name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR) for name, cmd in commands.items()}

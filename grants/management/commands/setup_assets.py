@@ -22,7 +22,8 @@ VENDOR_DIR = settings.BASE_DIR / "static" / "vendor"
 # name, version, sha512 integrity (as the registry publishes it), {path in tarball: path under vendor/}
 PACKAGES = [
     (
-        "bootstrap", "5.3.9",
+        "bootstrap",
+        "5.3.9",
         "sha512-20cU0rcfw8WdxtVbmfU+xT2EjvVTw9Ror/h1Qvd7DXCujRg8OO9mdBCsmTHdJFf3BuadmBNJtgIuUXsBqSkk/w==",
         {
             "package/dist/css/bootstrap.min.css": "bootstrap/css/bootstrap.min.css",
@@ -31,7 +32,8 @@ PACKAGES = [
         },
     ),
     (
-        "htmx.org", "2.0.11",
+        "htmx.org",
+        "2.0.11",
         "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==",
         {"package/dist/htmx.min.js": "htmx/htmx.min.js", "package/LICENSE": "htmx/LICENSE"},
     ),

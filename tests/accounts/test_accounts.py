@@ -1,0 +1,45 @@
+"""Sign-up, verification and password reset: allauth, with every e-mail through the outbox."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from notifications.models import OutboxMessage
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_up_makes_an_applicant_who_must_verify_the_email(client):
+    response = client.post(
+        reverse("account_signup"), {"email": "ola@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="ola@example.org")
+    assert list(user.groups.values_list("name", flat=True)) == ["applicant"]
+    message = OutboxMessage.objects.get(recipient_email="ola@example.org")
+    assert message.kind == "account:email_confirmation_signup" and message.status == "sent"
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    # Not verified yet: the dashboard is out of reach.
+    assert client.get(reverse("applications:dashboard")).status_code == 302
+    path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
+    client.post(path)
+    assert client.get(reverse("applications:dashboard")).status_code == 200
+
+
+def test_password_reset_mail_goes_through_the_outbox(client):
+    user = UserFactory()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    message = OutboxMessage.objects.get(recipient_email=user.email)
+    assert message.kind == "account:password_reset_key" and message.status == "sent"
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_log_in_by_email(client):
+    user = UserFactory()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("applications:dashboard")).status_code == 200

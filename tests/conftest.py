@@ -1,0 +1,22 @@
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(settings, tmp_path):
+    """Attachments go to a temporary folder; Celery runs tasks in the caller (tests that need a real
+    worker say so); the site speaks English unless a test asks otherwise."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.LANGUAGE_CODE = "en"
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: set DATABASE_URL (CI does).")
+    return True
