@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grants.money import format_money
 
@@ -37,9 +38,12 @@ def _group_may_still_apply(application) -> str | None:
         .count()
     )
     if others >= call.max_applications_per_group:
-        return _("Your group has already submitted the %(count)s application(s) this call allows.") % {
-            "count": call.max_applications_per_group
-        }
+        count = call.max_applications_per_group
+        return ngettext(
+            "Your group has already submitted the %(count)s application this call allows.",
+            "Your group has already submitted the %(count)s applications this call allows.",
+            count,
+        ) % {"count": count}
     return None
 
 

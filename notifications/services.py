@@ -62,7 +62,7 @@ def outbox_enqueue(*, user, kind, dedupe_key, template, context, competition=Non
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     return outbox_enqueue_rendered(
-        recipient=user,
+        recipient=user if user.pk else None,  # an invitee may have no account yet
         recipient_email=user.email,
         kind=kind,
         dedupe_key=dedupe_key,
