@@ -54,10 +54,38 @@ def _set_up_and_reexec(command: str) -> None:
         os.execv(str(_venv_python()), [str(_venv_python()), str(BASE_DIR / "manage.py"), *sys.argv[1:]])
 
 
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/smallgrants"
+
+
+def _local_postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=2").close()
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+    return True
+
+
 def _run_tests(args: list[str]) -> None:
-    """The test command: prepare assets and translations, then hand over to pytest."""
+    """The test command: prepare assets and translations, then hand over to pytest.
+
+    The suite runs against ``DATABASE_URL``; when it is unset, against the local PostgreSQL if one
+    answers (as on every development machine), else SQLite without the tests that need row locks.
+    """
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if "DATABASE_URL" not in env:
+        if _local_postgres_answers():
+            env["DATABASE_URL"] = LOCAL_POSTGRES
+        else:
+            print(
+                "[test] No PostgreSQL answers on 127.0.0.1:5432: running on SQLite WITHOUT the tests marked "
+                "postgres_only (row-lock concurrency). Set DATABASE_URL to run them.",
+                flush=True,
+            )
+            args = ["-m", "not postgres_only", *args]
+    print(f"[test] database: {env.get('DATABASE_URL', 'sqlite (in memory)')}", flush=True)
     python = sys.executable
     subprocess.check_call([python, str(BASE_DIR / "manage.py"), "setup_assets"], env=env)
     if shutil.which("chromium") is None and os.path.exists("/usr/bin/apt-get") and os.geteuid() == 0:

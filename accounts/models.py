@@ -12,6 +12,15 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    home_region = models.ForeignKey(
+        "grants.Region",
+        verbose_name=_("home region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Used to keep reviewers away from applications of their own region."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -82,8 +82,9 @@ class BudgetLineForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The initial value is what the browser posts for an untouched row; without it every untouched
     # row "has changed" (its select posts the first choice) and fails validation.
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices,
-                                 initial=BudgetLine.Category.OTHER)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=BudgetLine.Category.choices, initial=BudgetLine.Category.OTHER
+    )
     description = forms.CharField(label=_("Description"), max_length=300)
     quantity = forms.DecimalField(
         label=_("Quantity"),

@@ -155,6 +155,10 @@ class Application(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    screened_at = models.DateTimeField(_("found eligible"), null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()

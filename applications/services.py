@@ -23,7 +23,7 @@ from grants.money import format_money
 from notifications.services import outbox_enqueue
 
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
-from .rules import forget_member_groups, is_group_member
+from .rules import can_decide, forget_member_groups, is_group_member
 from .submission import submission_errors
 
 # Content types we accept, detected from the file's bytes (never from its name or the browser).
@@ -347,9 +347,31 @@ def application_withdraw(*, application, by, comment="") -> Application:
 
 @transaction.atomic
 def application_screen_out(*, application, by, reason) -> Application:
+    """Staff find a submitted application ineligible; the group is told why."""
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the applicant why the application is ineligible.")})
-    return _run_transition(_lock(application), "screen_out", by, reason)
+    locked = _run_transition(_lock(application), "screen_out", by, reason.strip())
+    _notify_members(
+        locked,
+        kind="application_ineligible",
+        template="applications/email/ineligible",
+        extra={"reason": reason.strip()},
+    )
+    return locked
+
+
+@transaction.atomic
+def application_mark_eligible(*, application, by) -> Application:
+    """Staff find a submitted application eligible: it may now be assigned to reviewers."""
+    locked = _lock(application)
+    if not can_decide(locked, by):
+        raise PermissionDenied
+    if locked.status != Application.Status.SUBMITTED:
+        raise _not_possible(locked)
+    locked.screened_at = timezone.now()
+    locked.screened_by = by
+    locked.save(update_fields=["screened_at", "screened_by", "updated_at"])
+    return locked
 
 
 @transaction.atomic

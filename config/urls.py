@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", RedirectView.as_view(pattern_name="applications:dashboard"), name="dashboard"),
     path("", include("applications.urls")),
+    path("", include("reviews.urls")),
     path("", include("grants.urls")),
 ]

@@ -37,6 +37,8 @@ class CompetitionForm(forms.ModelForm):
             "max_applications_per_group",
             "reviewers_per_application",
             "blind_review",
+            "review_deadline",
+            "disagreement_threshold",
             "checkin_interval_weeks",
         ]
         widgets = {
@@ -44,6 +46,7 @@ class CompetitionForm(forms.ModelForm):
             "rules": forms.Textarea(attrs={"rows": 4}),
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
+            "review_deadline": DATETIME_WIDGET,
             "project_start_earliest": DATE_WIDGET,
             "project_end_latest": DATE_WIDGET,
             "budget_pool": MONEY_WIDGET,
@@ -54,7 +57,7 @@ class CompetitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
+        for name in ("opens_at", "closes_at", "review_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
     def clean(self):

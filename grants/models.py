@@ -115,6 +115,16 @@ class Competition(models.Model):
     blind_review = models.BooleanField(
         _("blind review"), default=False, help_text=_("Hide the group's identity from reviewers.")
     )
+    review_deadline = models.DateTimeField(
+        _("reviews due by"), null=True, blank=True, help_text=_("The due date of every reviewer assignment.")
+    )
+    disagreement_threshold = models.DecimalField(
+        _("flag reviewer disagreement above (points out of 100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     checkin_interval_weeks = models.PositiveSmallIntegerField(
         _("mentoring check-in every (weeks)"), default=4, validators=[MinValueValidator(1)]
     )

@@ -17,6 +17,7 @@ def competition_save(*, form, criteria_formset, by):
     competition = form.save(commit=False)
     competition.opens_at = _in_call_zone(form.cleaned_data["opens_at"], competition.tzinfo)
     competition.closes_at = _in_call_zone(form.cleaned_data["closes_at"], competition.tzinfo)
+    competition.review_deadline = _in_call_zone(form.cleaned_data.get("review_deadline"), competition.tzinfo)
     competition.save()
     form.save_m2m()
     criteria_formset.instance = competition

@@ -12,4 +12,5 @@ urlpatterns = [
     path("staff/calls/new/", views_staff.call_create, name="staff_call_create"),
     path("staff/calls/<int:pk>/edit/", views_staff.call_edit, name="staff_call_edit"),
     path("staff/calls/<int:pk>/applications/", views_staff.call_applications, name="staff_call_applications"),
+    path("staff/calls/<int:pk>/screen/", views_staff.call_screen, name="staff_call_screen"),
 ]

@@ -1,13 +1,19 @@
 """The programme officer's area: calls and the applications that came in."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from applications import services as application_services
 from applications.selectors import competition_applications
+from reviews.forms import ScreeningForm
 
 from . import selectors, services
 from .filters import CallApplicationFilter
@@ -59,5 +65,38 @@ def call_applications(request, pk):
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
+            "screening_form": ScreeningForm(competition=call),
         },
     )
+
+
+@staff_required
+@require_POST
+def call_screen(request, pk):
+    """Screen one or many submitted applications: eligible (may be reviewed) or ineligible with a reason."""
+    call = get_object_or_404(Competition, pk=pk)
+    form = ScreeningForm(request.POST, competition=call)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(request.POST.get("next") or reverse("grants:staff_call_applications", kwargs={"pk": pk}))
+    done = 0
+    for application in form.cleaned_data["applications"]:
+        try:
+            if form.cleaned_data["action"] == "eligible":
+                application_services.application_mark_eligible(application=application, by=request.user)
+            else:
+                application_services.application_screen_out(
+                    application=application, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            done += 1
+        except ValidationError as error:
+            messages.error(request, f"{application.reference}: {' '.join(error.messages)}")
+    messages.success(
+        request, ngettext("%(count)s application screened.", "%(count)s applications screened.", done) % {"count": done}
+    )
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = reverse("grants:staff_call_applications", kwargs={"pk": pk})
+    return redirect(next_url)

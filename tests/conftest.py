@@ -10,6 +10,7 @@ def _isolated_environment(settings, tmp_path):
     worker say so); the site speaks English unless a test asks otherwise."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False

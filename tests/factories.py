@@ -141,3 +141,35 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             BudgetLine.objects.create(
                 application=obj, description="Plants", category="materials", quantity=quantity, unit_cost=unit_cost
             )
+
+
+def reviewer_user(**kwargs):
+    return UserFactory(roles=[settings.ROLE_REVIEWER], **kwargs)
+
+
+def in_pool(competition, reviewer=None, declared=True):
+    from reviews.models import PoolMembership
+
+    reviewer = reviewer or reviewer_user()
+    PoolMembership.objects.create(
+        competition=competition, reviewer=reviewer, conflicts_declared_at=timezone.now() if declared else None
+    )
+    return reviewer
+
+
+def submitted_review(application, reviewer, scores, recommendation="fund"):
+    """A submitted review with ``scores`` in the call's criterion order, created directly (fast)."""
+    from reviews.models import Assignment, CriterionScore, Review
+
+    assignment, _ = Assignment.objects.get_or_create(application=application, reviewer=reviewer)
+    review = Review.objects.create(
+        assignment=assignment,
+        status=Review.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        recommendation=recommendation,
+    )
+    criteria = list(application.competition.criteria.all())
+    CriterionScore.objects.bulk_create(
+        [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]
+    )
+    return review

@@ -110,6 +110,11 @@
     }
     form.addEventListener("input", function () { storage.setItem(key, JSON.stringify(snapshot())); });
     form.addEventListener("change", function () { storage.setItem(key, JSON.stringify(snapshot())); });
+    // Once the form is being submitted for real, no autosave may race it.
+    form.addEventListener("submit", function () { form.dataset.submitting = "1"; });
+    form.addEventListener("htmx:beforeRequest", function (event) {
+      if (form.dataset.submitting) { event.preventDefault(); }
+    });
     form.addEventListener("htmx:afterRequest", function (event) {
       var status = event.detail.xhr ? event.detail.xhr.status : 0;
       var sessionNotice = document.getElementById("session-notice");

@@ -19,8 +19,13 @@ def test_create_a_group_makes_the_creator_its_lead(client):
     client.force_login(user)
     response = client.post(
         reverse("applications:group_create"),
-        {"name": "Yard Friends", "kind": "informal", "region": region.pk, "contact_email": "yard@example.org",
-         "language": "pl"},
+        {
+            "name": "Yard Friends",
+            "kind": "informal",
+            "region": region.pk,
+            "contact_email": "yard@example.org",
+            "language": "pl",
+        },
     )
     group = ApplicantGroup.objects.get()
     assert response["Location"] == group.get_absolute_url()
@@ -32,8 +37,13 @@ def test_a_registered_organisation_needs_its_number(client):
     client.force_login(UserFactory())
     response = client.post(
         reverse("applications:group_create"),
-        {"name": "NGO", "kind": "organisation", "region": RegionFactory().pk, "contact_email": "n@example.org",
-         "language": "en"},
+        {
+            "name": "NGO",
+            "kind": "organisation",
+            "region": RegionFactory().pk,
+            "contact_email": "n@example.org",
+            "language": "en",
+        },
     )
     assert "A registered organisation needs its registration number." in response.content.decode()
     assert not ApplicantGroup.objects.exists()

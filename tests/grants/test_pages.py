@@ -113,6 +113,7 @@ def _call_form_data(programme, **overrides):
         "max_applications_per_group": "1",
         "reviewers_per_application": "3",
         "checkin_interval_weeks": "4",
+        "disagreement_threshold": "15",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",

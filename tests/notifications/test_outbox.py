@@ -76,7 +76,7 @@ def test_the_email_is_in_the_recipients_language():
         context={"application": application, "call": application.competition},
     )
     message = OutboxMessage.objects.get()
-    assert message.subject.startswith("Wniosek") and application.reference in message.subject
+    assert message.subject == f"Otrzymaliśmy wniosek {application.reference}"
 
 
 @pytest.mark.django_db(transaction=True)

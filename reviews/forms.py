@@ -1,0 +1,164 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from applications.models import ApplicantGroup, Application
+from grants.models import Region
+
+from .models import Review
+
+
+class ConflictDeclarationForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups I am close to (member, relative, friend, paid or unpaid work)"),
+        queryset=ApplicantGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions whose applications I should not review"),
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    home_region = forms.ModelChoiceField(
+        label=_("My home region"),
+        queryset=Region.objects.all(),
+        required=False,
+        help_text=_("Staff may keep reviewers away from applications of their own region."),
+    )
+    reason = forms.CharField(
+        label=_("Anything staff should know (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("I have declared every conflict of interest I know of, and will declare any I discover."),
+        required=True,
+    )
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = (
+            ApplicantGroup.objects.filter(applications__competition=competition)
+            .exclude(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+            .distinct()
+            .order_by("name")
+        )
+
+
+class AssignmentConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you have a conflict of interest?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReviewForm(forms.Form):
+    """One score and comment per rubric criterion, an overall comment and a recommendation."""
+
+    overall_comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", _("— choose —")), *Review.Recommendation.choices],
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        fields = {}
+        for criterion in self.criteria:
+            fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("Score for “%(name)s” (0–%(max)s)") % {"name": criterion.name, "max": criterion.max_score},
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                help_text=criterion.description,
+                widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_score, "step": 1}),
+            )
+            fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields = {**fields, **self.fields}
+
+    def criterion_fields(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self):
+        return {
+            c.pk: {
+                "score": self.cleaned_data.get(f"score_{c.pk}"),
+                "comment": self.cleaned_data.get(f"comment_{c.pk}", ""),
+            }
+            for c in self.criteria
+        }
+
+    @staticmethod
+    def initial_from(review):
+        if review is None:
+            return {}
+        initial = {"overall_comment": review.overall_comment, "recommendation": review.recommendation}
+        for row in review.scores.all():
+            initial[f"score_{row.criterion_id}"] = row.score
+            initial[f"comment_{row.criterion_id}"] = row.comment
+        return initial
+
+
+class PoolAddForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            User.objects.filter(groups__name="reviewer")
+            .exclude(review_pools__competition=competition)
+            .order_by("full_name", "email")
+        )
+
+
+class ManualAssignForm(forms.Form):
+    application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = Application.objects.filter(
+            competition=competition, status__in=[Application.Status.SUBMITTED, Application.Status.IN_REVIEW]
+        ).order_by("reference")
+        self.fields["application"].label_from_instance = lambda a: f"{a.reference} — {a.title}"
+        self.fields["reviewer"].queryset = User.objects.filter(review_pools__competition=competition).order_by(
+            "full_name", "email"
+        )
+
+
+class AutoAssignForm(forms.Form):
+    avoid_same_region = forms.BooleanField(
+        label=_("Never assign a reviewer from the applicant's region"), required=False
+    )
+
+
+class ScreeningForm(forms.Form):
+    ACTIONS = [("eligible", _("Eligible: may be reviewed")), ("ineligible", _("Ineligible"))]
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=ACTIONS, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    reason = forms.CharField(
+        label=_("Reason the applicant will read (for ineligible)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+    )
+    applications = forms.ModelMultipleChoiceField(label=_("Applications"), queryset=Application.objects.none())
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = Application.objects.filter(
+            competition=competition, status=Application.Status.SUBMITTED
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "ineligible" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Tell the applicant why the application is ineligible."))
+        return cleaned

@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PoolMembership(models.Model):
+    """A reviewer attached to a call by staff: the call's reviewer pool."""
+
+    competition = models.ForeignKey(
+        "grants.Competition", verbose_name=_("call"), on_delete=models.CASCADE, related_name="reviewer_pool"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="review_pools"
+    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    conflicts_declared_at = models.DateTimeField(
+        _("conflicts declared"),
+        null=True,
+        blank=True,
+        help_text=_("A reviewer sees no application of the call before declaring conflicts of interest."),
+    )
+
+    class Meta:
+        verbose_name = _("reviewer in a call's pool")
+        verbose_name_plural = _("reviewer pool")
+        constraints = [models.UniqueConstraint(fields=["competition", "reviewer"], name="pool_unique_reviewer")]
+
+    def __str__(self):
+        return f"{self.reviewer} in {self.competition}"
+
+
+class Conflict(models.Model):
+    """A reviewer's declared closeness to a group, a region, or one assigned application.
+
+    Enforced: a conflicted reviewer is never assigned to, and can never open, such an application.
+    """
+
+    competition = models.ForeignKey("grants.Competition", on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    group = models.ForeignKey(
+        "applications.ApplicantGroup",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "grants.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group__isnull=False)
+                | models.Q(region__isnull=False)
+                | models.Q(application__isnull=False),
+                name="conflict_names_something",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.group or self.region or self.application}"
+
+
+class Assignment(models.Model):
+    """A reviewer assigned to review one application."""
+
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["due_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="assignment_unique")]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.application}"
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Recommendation(models.TextChoices):
+        FUND = "fund", _("Fund")
+        MAYBE = "maybe", _("Maybe")
+        DO_NOT_FUND = "do_not_fund", _("Do not fund")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices, blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.assignment} ({self.get_status_display()})"
+
+
+class CriterionScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey("grants.RubricCriterion", on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, validators=[MinValueValidator(0)])
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_unique_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"

@@ -1,0 +1,195 @@
+"""Read queries for review: queues, the assignment matrix and the ranking, computed in SQL."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from applications.models import Application
+
+from .models import Assignment, Conflict, PoolMembership, Review
+
+TWO_PLACES = Decimal("0.01")
+RANKED_STATUSES = (
+    Application.Status.IN_REVIEW,
+    Application.Status.REVIEWED,
+    Application.Status.AWARDED,
+    Application.Status.WAITLISTED,
+    Application.Status.REJECTED,
+    Application.Status.REPORTED,
+    Application.Status.CLOSED,
+)
+
+
+def reviewer_queue(reviewer):
+    """The reviewer's assignments, with their review's status, for calls whose conflicts are declared."""
+    declared = PoolMembership.objects.filter(
+        reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
+    )
+    return (
+        Assignment.objects.filter(reviewer=reviewer)
+        .annotate(conflicts_declared=Exists(declared))
+        .select_related("application", "application__competition", "review")
+        .order_by("due_at", "pk")
+    )
+
+
+def pools_awaiting_declaration(reviewer):
+    return PoolMembership.objects.filter(reviewer=reviewer, conflicts_declared_at__isnull=True).select_related(
+        "competition"
+    )
+
+
+def assignments_visible_to(reviewer):
+    """Assignments the reviewer may open: their own, once the call's conflicts are declared, and
+    never for an application they are conflicted with (even if staff assigned it before)."""
+    declared = PoolMembership.objects.filter(
+        reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
+    )
+    conflicted = Conflict.objects.filter(reviewer=reviewer).filter(
+        Q(application_id=OuterRef("application_id"))
+        | Q(group_id=OuterRef("application__group_id"))
+        | Q(region_id=OuterRef("application__region_id"))
+        | Q(region_id=OuterRef("application__group__region_id"))
+    )
+    return (
+        Assignment.objects.filter(reviewer=reviewer)
+        .filter(Exists(declared))
+        .exclude(Exists(conflicted))
+        .select_related("application", "application__competition", "application__group", "application__region")
+    )
+
+
+def staff_review_overview(competition):
+    """Pool members with their load, and the applications under review with their assignments."""
+    pool = (
+        PoolMembership.objects.filter(competition=competition)
+        .select_related("reviewer")
+        .annotate(
+            load=Count("reviewer__assignments", filter=Q(reviewer__assignments__application__competition=competition)),
+            done=Count(
+                "reviewer__assignments",
+                filter=Q(
+                    reviewer__assignments__application__competition=competition,
+                    reviewer__assignments__review__status=Review.Status.SUBMITTED,
+                ),
+            ),
+        )
+        .order_by("reviewer__full_name", "reviewer__email")
+    )
+    assignments = Assignment.objects.select_related("review")
+    applications = (
+        Application.objects.filter(competition=competition)
+        .filter(Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED))
+        .select_related("group", "region")
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .order_by("reference")
+    )
+    return pool, applications
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    reviews: int
+    mean: Decimal | None
+    spread: Decimal | None
+    normalised: Decimal | None
+    disputed: bool
+    cumulative: Decimal = Decimal("0")
+    within_budget: bool = False
+
+
+RANKING_SQL = """
+WITH review_scores AS (
+    SELECT r.id AS review_id, a.reviewer_id, a.application_id,
+           SUM(cs.score * c.weight) * 100.0 / SUM(c.max_score * c.weight) AS weighted
+    FROM reviews_review r
+    JOIN reviews_assignment a ON a.id = r.assignment_id
+    JOIN applications_application app ON app.id = a.application_id
+    JOIN reviews_criterionscore cs ON cs.review_id = r.id
+    JOIN grants_rubriccriterion c ON c.id = cs.criterion_id
+    WHERE app.competition_id = %s AND r.status = 'submitted' AND cs.score IS NOT NULL
+    GROUP BY r.id, a.reviewer_id, a.application_id
+),
+reviewer_stats AS (
+    SELECT reviewer_id, AVG(weighted) AS mu, STDDEV_POP(weighted) AS sigma
+    FROM review_scores GROUP BY reviewer_id
+)
+SELECT s.application_id, COUNT(*), AVG(s.weighted), STDDEV_POP(s.weighted),
+       AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END)
+FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
+GROUP BY s.application_id
+"""
+
+
+def _dec(value):
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def review_statistics(competition) -> dict[int, tuple]:
+    """``{application_id: (reviews, mean, spread, normalised)}`` for the call, in one query.
+
+    Each submitted review's score is its weighted percentage: sum(weight × score) over
+    sum(weight × max score), × 100. ``mean`` and ``spread`` (population standard deviation) are
+    over an application's reviews. ``normalised`` corrects for harsh and lenient reviewers: each
+    review's score as a z-score against that reviewer's own scores across the call (0 when the
+    reviewer's scores do not vary), averaged per application.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(RANKING_SQL, [competition.pk])
+        rows = cursor.fetchall()
+    return {row[0]: (row[1], _dec(row[2]), _dec(row[3]), _dec(row[4])) for row in rows}
+
+
+RANKING_SORTS = {
+    "mean": lambda r: (r.mean is None, -(r.mean or 0), r.application.pk),
+    "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.application.pk),
+    "spread": lambda r: (r.spread is None, -(r.spread or 0), r.application.pk),
+    "requested": lambda r: (-(r.application.requested_amount or 0), r.application.pk),
+    "reference": lambda r: (r.application.reference or "",),
+}
+
+
+def ranking(competition, sort="mean") -> list[RankedApplication]:
+    """Applications under or after review, best first, with the running total against the pool."""
+    statistics = review_statistics(competition)
+    applications = (
+        Application.objects.filter(competition=competition, status__in=RANKED_STATUSES)
+        .select_related("group", "region")
+        .only(
+            "pk",
+            "reference",
+            "title",
+            "status",
+            "requested_amount",
+            "competition_id",
+            "group__name",
+            "region__name",
+            "region__country",
+        )
+    )
+    threshold = competition.disagreement_threshold
+    rows = []
+    for application in applications:
+        count, mean, spread, normalised = statistics.get(application.pk, (0, None, None, None))
+        rows.append(
+            RankedApplication(
+                application=application,
+                reviews=count,
+                mean=mean,
+                spread=spread,
+                normalised=normalised,
+                disputed=spread is not None and count > 1 and spread > threshold,
+            )
+        )
+    rows.sort(key=RANKING_SORTS.get(sort, RANKING_SORTS["mean"]))
+    total = Decimal("0")
+    for row in rows:
+        total += row.application.requested_amount or Decimal("0")
+        row.cumulative = total
+        row.within_budget = total <= competition.budget_pool
+    return rows

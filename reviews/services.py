@@ -1,0 +1,315 @@
+"""Everything that changes reviews: the pool, conflicts, assignments and scores.
+
+The application's own transitions (``start_review``, ``complete_review``) run through
+``applications.services`` in the same transaction as the change that causes them.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.rules import is_programme_staff, is_reviewer
+from applications import services as application_services
+from applications.models import Application
+from grants.models import Competition
+from notifications.services import outbox_enqueue
+
+from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review
+
+REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
+
+
+def _require_staff(user):
+    if not is_programme_staff(user):
+        raise PermissionDenied
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+
+def pool_add(*, competition, reviewer, by) -> PoolMembership:
+    _require_staff(by)
+    if not is_reviewer(reviewer):
+        raise ValidationError({"reviewer": _("Only people with the reviewer role can review.")})
+    membership, _created = PoolMembership.objects.get_or_create(
+        competition=competition, reviewer=reviewer, defaults={"added_by": by}
+    )
+    return membership
+
+
+@transaction.atomic
+def pool_remove(*, competition, reviewer, by) -> None:
+    _require_staff(by)
+    if Assignment.objects.filter(application__competition=competition, reviewer=reviewer).exists():
+        raise ValidationError(_("This reviewer still has assignments in this call; remove them first."))
+    PoolMembership.objects.filter(competition=competition, reviewer=reviewer).delete()
+
+
+# --- conflicts of interest ------------------------------------------------------------------
+
+
+def conflict_filter(reviewer_id, competition_id) -> Q:
+    """Applications of the call that ``reviewer`` has declared a conflict with."""
+    conflicts = Conflict.objects.filter(reviewer_id=reviewer_id, competition_id=competition_id)
+    group_ids = conflicts.exclude(group=None).values("group_id")
+    region_ids = conflicts.exclude(region=None).values("region_id")
+    application_ids = conflicts.exclude(application=None).values("application_id")
+    return (
+        Q(group_id__in=group_ids)
+        | Q(region_id__in=region_ids)
+        | Q(group__region_id__in=region_ids)
+        | Q(pk__in=application_ids)
+    )
+
+
+def is_conflicted(reviewer, application) -> bool:
+    return (
+        Application.objects.filter(pk=application.pk)
+        .filter(conflict_filter(reviewer.pk, application.competition_id))
+        .exists()
+    )
+
+
+@transaction.atomic
+def conflicts_declare(*, competition, reviewer, groups=(), regions=(), reason="") -> PoolMembership:
+    """Record the reviewer's conflicts for a call; assignments they now conflict with are removed."""
+    membership = PoolMembership.objects.select_for_update().filter(competition=competition, reviewer=reviewer).first()
+    if membership is None:
+        raise PermissionDenied
+    for group in groups:
+        Conflict.objects.get_or_create(
+            competition=competition, reviewer=reviewer, group=group, defaults={"reason": reason}
+        )
+    for region in regions:
+        Conflict.objects.get_or_create(
+            competition=competition, reviewer=reviewer, region=region, defaults={"reason": reason}
+        )
+    membership.conflicts_declared_at = timezone.now()
+    membership.save(update_fields=["conflicts_declared_at"])
+    conflicted = Application.objects.filter(competition=competition).filter(
+        conflict_filter(reviewer.pk, competition.pk)
+    )
+    Assignment.objects.filter(reviewer=reviewer, application__in=conflicted).exclude(
+        review__status=Review.Status.SUBMITTED
+    ).delete()
+    return membership
+
+
+@transaction.atomic
+def conflict_declare_on_assignment(*, assignment, by, reason) -> Conflict:
+    """A reviewer finds they are close to an assigned application: the assignment goes, the reason stays."""
+    assignment = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    if assignment.reviewer_id != by.pk:
+        raise PermissionDenied
+    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+        raise ValidationError(_("This review is already submitted."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say briefly why you have a conflict of interest.")})
+    conflict = Conflict.objects.create(
+        competition_id=assignment.application.competition_id,
+        reviewer=by,
+        application=assignment.application,
+        reason=reason.strip(),
+    )
+    assignment.delete()
+    return conflict
+
+
+# --- assignment -----------------------------------------------------------------------------
+
+
+def _notify_assigned(assignment):
+    reviewer = assignment.reviewer
+    outbox_enqueue(
+        user=reviewer,
+        kind="review_assigned",
+        dedupe_key=f"review-assigned:{assignment.pk}",
+        template="reviews/email/assigned",
+        context={
+            "assignment": assignment,
+            "call": assignment.application.competition,
+            "url": settings.SITE_BASE_URL + reverse("reviews:queue"),
+        },
+        competition=assignment.application.competition,
+    )
+
+
+def _check_assignable(application, reviewer):
+    if application.status not in REVIEWABLE:
+        raise ValidationError(_("Only submitted applications can be assigned for review."))
+    if application.status == Application.Status.SUBMITTED and not application.screened_at:
+        raise ValidationError(_("Screen the application for eligibility before assigning reviewers."))
+    if not PoolMembership.objects.filter(competition_id=application.competition_id, reviewer=reviewer).exists():
+        raise ValidationError(_("This reviewer is not in the call's reviewer pool."))
+    if is_conflicted(reviewer, application):
+        raise ValidationError(_("This reviewer has declared a conflict of interest with this application."))
+    if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
+        raise ValidationError(_("This reviewer is already assigned to this application."))
+
+
+def _create_assignment(application, reviewer, by) -> Assignment:
+    assignment = Assignment.objects.create(
+        application=application, reviewer=reviewer, assigned_by=by, due_at=application.competition.review_deadline
+    )
+    if application.status == Application.Status.SUBMITTED:
+        application_services.application_start_review(application=application, by=by)
+        application.refresh_from_db()
+    _notify_assigned(assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_create(*, application, reviewer, by) -> Assignment:
+    _require_staff(by)
+    application = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
+    _check_assignable(application, reviewer)
+    return _create_assignment(application, reviewer, by)
+
+
+@transaction.atomic
+def assignment_remove(*, assignment, by) -> None:
+    _require_staff(by)
+    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+        raise ValidationError(_("An assignment whose review is submitted cannot be removed."))
+    assignment.delete()
+
+
+@transaction.atomic
+def assign_automatically(*, competition, by, avoid_same_region=False) -> dict:
+    """Give every eligible application the call's number of reviewers, filling gaps only.
+
+    Each free slot goes to the least-loaded pool reviewer who is neither conflicted nor already
+    on the application (nor, optionally, from the applicant's region). Slots are filled round by
+    round across all applications, so loads stay within one of each other where conflicts allow.
+    Returns ``{"created": n, "unfilled": [references]}``.
+    """
+    _require_staff(by)
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    pool = list(PoolMembership.objects.filter(competition=competition).select_related("reviewer"))
+    reviewers = {m.reviewer_id: m.reviewer for m in pool}
+    applications = list(
+        Application.objects.filter(competition=competition)
+        .filter(
+            Q(status=Application.Status.IN_REVIEW) | Q(status=Application.Status.SUBMITTED, screened_at__isnull=False)
+        )
+        .select_related("group", "competition")
+        .order_by("pk")
+    )
+    assigned = defaultdict(set)
+    load = dict.fromkeys(reviewers, 0)
+    for application_id, reviewer_id in Assignment.objects.filter(application__competition=competition).values_list(
+        "application_id", "reviewer_id"
+    ):
+        assigned[application_id].add(reviewer_id)
+        if reviewer_id in load:
+            load[reviewer_id] += 1
+    excluded = {reviewer_id: set() for reviewer_id in reviewers}
+    for reviewer_id in reviewers:
+        excluded[reviewer_id] = set(
+            Application.objects.filter(competition=competition)
+            .filter(conflict_filter(reviewer_id, competition.pk))
+            .values_list("pk", flat=True)
+        )
+    wanted = competition.reviewers_per_application
+    new_pairs = []
+    for _round in range(wanted):
+        for application in applications:
+            if len(assigned[application.pk]) >= wanted:
+                continue
+            candidates = [
+                reviewer_id
+                for reviewer_id in reviewers
+                if reviewer_id not in assigned[application.pk]
+                and application.pk not in excluded[reviewer_id]
+                and not (avoid_same_region and _same_region(reviewers[reviewer_id], application))
+            ]
+            if not candidates:
+                continue
+            chosen = min(candidates, key=lambda r: (load[r], r))
+            assigned[application.pk].add(chosen)
+            load[chosen] += 1
+            new_pairs.append((application, chosen))
+    for application, reviewer_id in new_pairs:
+        locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
+        _create_assignment(locked, reviewers[reviewer_id], by)
+    unfilled = [a.reference for a in applications if len(assigned[a.pk]) < wanted]
+    return {"created": len(new_pairs), "unfilled": unfilled}
+
+
+def _same_region(reviewer, application) -> bool:
+    region_id = reviewer.home_region_id
+    return region_id is not None and region_id in (application.region_id, application.group.region_id)
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def _check_scores(competition, scores):
+    errors = {}
+    for criterion in competition.criteria.all():
+        value = scores.get(criterion.pk, {}).get("score")
+        if value is not None and not (0 <= value <= criterion.max_score):
+            errors[f"score_{criterion.pk}"] = [_("Give a score from 0 to %(max)s.") % {"max": criterion.max_score}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_review(assignment, by, *, scores, overall_comment, recommendation) -> Review:
+    if assignment.reviewer_id != by.pk:
+        raise PermissionDenied
+    review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+    if review.status == Review.Status.SUBMITTED:
+        raise ValidationError(_("This review is submitted and can no longer be changed."), code="submitted")
+    competition = assignment.application.competition
+    _check_scores(competition, scores)
+    existing = {s.criterion_id: s for s in review.scores.all()}
+    for criterion in competition.criteria.all():
+        entry = scores.get(criterion.pk, {})
+        row = existing.get(criterion.pk) or CriterionScore(review=review, criterion=criterion)
+        row.score = entry.get("score")
+        row.comment = entry.get("comment", "")
+        row.save()
+    review.overall_comment = overall_comment
+    review.recommendation = recommendation
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_save(*, assignment, by, scores, overall_comment="", recommendation="") -> Review:
+    """Save a draft review. ``scores``: ``{criterion_id: {"score": int or None, "comment": str}}``."""
+    return _save_review(assignment, by, scores=scores, overall_comment=overall_comment, recommendation=recommendation)
+
+
+@transaction.atomic
+def review_submit(*, assignment, by, scores, overall_comment="", recommendation="") -> Review:
+    """Submit a review; when it is the last one of the application, the application is reviewed.
+
+    The application row is locked first, so two reviewers submitting the last two reviews at the
+    same moment are serialised: exactly one of them sees every review submitted and completes it.
+    """
+    application = Application.objects.select_for_update().get(pk=assignment.application_id)
+    review = _save_review(assignment, by, scores=scores, overall_comment=overall_comment, recommendation=recommendation)
+    errors = {}
+    for row in review.scores.select_related("criterion"):
+        if row.score is None:
+            errors[f"score_{row.criterion_id}"] = [_("Score every criterion before you submit.")]
+    if not recommendation:
+        errors["recommendation"] = [_("Choose a recommendation before you submit.")]
+    if errors:
+        raise ValidationError(errors)
+    review.status = Review.Status.SUBMITTED
+    review.submitted_at = timezone.now()
+    review.save(update_fields=["status", "submitted_at", "updated_at"])
+    outstanding = Assignment.objects.filter(application=application).exclude(review__status=Review.Status.SUBMITTED)
+    if application.status == Application.Status.IN_REVIEW and not outstanding.exists():
+        application_services.application_complete_review(
+            application=application, by=None, comment=_("All assigned reviews are submitted.")
+        )
+    return review

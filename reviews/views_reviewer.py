@@ -1,0 +1,169 @@
+"""The reviewer's journey: declare conflicts, work through the queue, score against the rubric."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import member_required
+from accounts.rules import is_reviewer
+from applications.models import Attachment
+
+from . import selectors, services
+from .forms import AssignmentConflictForm, ConflictDeclarationForm, ReviewForm
+from .models import Conflict, PoolMembership, Review
+
+
+def _require_reviewer(request):
+    if not is_reviewer(request.user):
+        raise Http404
+
+
+@member_required
+def queue(request):
+    _require_reviewer(request)
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "assignments": selectors.reviewer_queue(request.user),
+            "awaiting": selectors.pools_awaiting_declaration(request.user),
+        },
+    )
+
+
+@member_required
+def declare_conflicts(request, pk):
+    _require_reviewer(request)
+    membership = get_object_or_404(
+        PoolMembership.objects.select_related("competition"), competition_id=pk, reviewer=request.user
+    )
+    call = membership.competition
+    form = ConflictDeclarationForm(
+        request.POST or None, competition=call, initial={"home_region": request.user.home_region_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["home_region"] != request.user.home_region:
+            request.user.home_region = form.cleaned_data["home_region"]
+            request.user.save(update_fields=["home_region"])
+        services.conflicts_declare(
+            competition=call,
+            reviewer=request.user,
+            groups=form.cleaned_data["groups"],
+            regions=form.cleaned_data["regions"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Your declaration is saved. You can now open your assigned applications."))
+        return redirect("reviews:queue")
+    declared = Conflict.objects.filter(competition=call, reviewer=request.user).select_related(
+        "group", "region", "application"
+    )
+    return render(
+        request, "reviews/conflicts.html", {"call": call, "form": form, "membership": membership, "declared": declared}
+    )
+
+
+def _assignment(request, pk):
+    _require_reviewer(request)
+    return get_object_or_404(
+        selectors.assignments_visible_to(request.user).prefetch_related(
+            "application__budget_lines", "application__attachments"
+        ),
+        pk=pk,
+    )
+
+
+@member_required
+def review(request, pk):
+    assignment = _assignment(request, pk)
+    application = assignment.application
+    call = application.competition
+    criteria = list(call.criteria.all())
+    existing = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    submitted = existing is not None and existing.status == Review.Status.SUBMITTED
+    form = ReviewForm(request.POST or None, criteria=criteria, initial=ReviewForm.initial_from(existing))
+    if request.method == "POST" and submitted:
+        messages.error(request, _("This review is submitted and can no longer be changed."))
+        return redirect("reviews:review", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        action = services.review_submit if request.POST.get("action") == "submit" else services.review_save
+        try:
+            action(
+                assignment=assignment,
+                by=request.user,
+                scores=form.scores(),
+                overall_comment=form.cleaned_data["overall_comment"],
+                recommendation=form.cleaned_data["recommendation"],
+            )
+        except ValidationError as error:
+            for field, errors in (
+                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+            ):
+                form.add_error(field if field in form.fields else None, errors)
+            if action is services.review_submit:
+                messages.error(
+                    request, _("Your draft is saved, but it cannot be submitted yet. See the marked fields.")
+                )
+        else:
+            if action is services.review_submit:
+                messages.success(request, _("Your review is submitted. Thank you!"))
+                return redirect("reviews:queue")
+            messages.success(request, _("Your draft review is saved."))
+            return redirect("reviews:review", pk=pk)
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "call": call,
+            "form": form,
+            "review": existing,
+            "submitted": submitted,
+            "blind": call.blind_review,
+            "conflict_form": AssignmentConflictForm(),
+        },
+    )
+
+
+@member_required
+@require_POST
+def declare_assignment_conflict(request, pk):
+    assignment = _assignment(request, pk)
+    form = AssignmentConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say briefly why you have a conflict of interest."))
+        return redirect("reviews:review", pk=pk)
+    try:
+        services.conflict_declare_on_assignment(
+            assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [])))
+        return redirect("reviews:review", pk=pk)
+    messages.success(request, _("The conflict is recorded and the application is no longer assigned to you."))
+    return redirect("reviews:queue")
+
+
+@member_required
+def attachment_download(request, pk, attachment_pk):
+    assignment = _assignment(request, pk)
+    attachments = list(assignment.application.attachments.all())
+    attachment = next((a for a in attachments if a.pk == attachment_pk), None)
+    if attachment is None:
+        raise Http404
+    name = attachment.original_name
+    if assignment.application.competition.blind_review:
+        name = blind_file_name(assignment.application, attachments.index(attachment) + 1, attachment)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def blind_file_name(application, number: int, attachment: Attachment) -> str:
+    extension = attachment.original_name.rsplit(".", 1)[-1].lower() if "." in attachment.original_name else "bin"
+    return f"{application.reference}-attachment-{number}.{extension}"

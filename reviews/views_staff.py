@@ -1,0 +1,237 @@
+"""Staff side of review: the reviewer pool, assignment (by hand or balanced), and the ranking."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import staff_required
+from accounts.models import User
+from applications import services as application_services
+from applications.models import Application
+from grants.models import Competition
+
+from . import selectors, services
+from .forms import AutoAssignForm, ManualAssignForm, PoolAddForm
+from .models import Assignment, Conflict, Review
+
+
+def _call(pk):
+    return get_object_or_404(Competition.objects.select_related("programme"), pk=pk)
+
+
+def _conflict_pairs(call, applications):
+    """{(reviewer_id, application_id)} the reviewers declared conflicts for, from one query."""
+    by_reviewer = {}
+    for conflict in Conflict.objects.filter(competition=call):
+        by_reviewer.setdefault(conflict.reviewer_id, []).append(conflict)
+    pairs = set()
+    for reviewer_id, conflicts in by_reviewer.items():
+        groups = {c.group_id for c in conflicts if c.group_id}
+        regions = {c.region_id for c in conflicts if c.region_id}
+        apps = {c.application_id for c in conflicts if c.application_id}
+        for a in applications:
+            if a.pk in apps or a.group_id in groups or a.region_id in regions or a.group.region_id in regions:
+                pairs.add((reviewer_id, a.pk))
+    return pairs
+
+
+@staff_required
+def reviewers(request, pk):
+    call = _call(pk)
+    pool, applications = selectors.staff_review_overview(call)
+    pool = list(pool)
+    applications = list(applications)
+    conflicts = _conflict_pairs(call, applications)
+    rows = []
+    for application in applications:
+        by_reviewer = {a.reviewer_id: a for a in application.assignments.all()}
+        cells = []
+        for member in pool:
+            assignment = by_reviewer.get(member.reviewer_id)
+            review = getattr(assignment, "review", None) if assignment else None
+            if (member.reviewer_id, application.pk) in conflicts:
+                state = "conflict"  # shown even when assigned before the conflict was declared
+            elif assignment:
+                submitted = review and review.status == Review.Status.SUBMITTED
+                state = "submitted" if submitted else ("draft" if review else "assigned")
+            else:
+                state = ""
+            cells.append({"state": state, "assignment": assignment, "reviewer": member.reviewer})
+        rows.append({"application": application, "cells": cells, "count": len(by_reviewer)})
+    return render(
+        request,
+        "reviews/staff/reviewers.html",
+        {
+            "call": call,
+            "pool": pool,
+            "rows": rows,
+            "pool_form": PoolAddForm(competition=call),
+            "auto_form": AutoAssignForm(),
+            "manual_form": ManualAssignForm(competition=call),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def pool_add(request, pk):
+    call = _call(pk)
+    form = PoolAddForm(request.POST, competition=call)
+    if form.is_valid():
+        services.pool_add(competition=call, reviewer=form.cleaned_data["reviewer"], by=request.user)
+        messages.success(request, _("%(name)s is in the reviewer pool.") % {"name": form.cleaned_data["reviewer"]})
+    else:
+        messages.error(request, _("Choose a reviewer to add."))
+    return redirect("reviews:staff_reviewers", pk=pk)
+
+
+@staff_required
+@require_POST
+def pool_remove(request, pk, user_pk):
+    call = _call(pk)
+    reviewer = get_object_or_404(User, pk=user_pk, review_pools__competition=call)
+    try:
+        services.pool_remove(competition=call, reviewer=reviewer, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer in the pool.") % {"name": reviewer})
+    return redirect("reviews:staff_reviewers", pk=pk)
+
+
+@staff_required
+@require_POST
+def assign_auto(request, pk):
+    call = _call(pk)
+    form = AutoAssignForm(request.POST)
+    form.is_valid()
+    result = services.assign_automatically(
+        competition=call, by=request.user, avoid_same_region=form.cleaned_data.get("avoid_same_region", False)
+    )
+    messages.success(
+        request,
+        ngettext("%(count)s new assignment.", "%(count)s new assignments.", result["created"])
+        % {"count": result["created"]},
+    )
+    if result["unfilled"]:
+        messages.warning(
+            request,
+            _(
+                "Not enough available reviewers for: %(refs)s. Add reviewers to the pool, then run automatic "
+                "assignment again."
+            )
+            % {"refs": ", ".join(result["unfilled"])},
+        )
+    return redirect("reviews:staff_reviewers", pk=pk)
+
+
+@staff_required
+@require_POST
+def assign_manual(request, pk):
+    call = _call(pk)
+    form = ManualAssignForm(request.POST, competition=call)
+    if form.is_valid():
+        try:
+            services.assignment_create(
+                application=form.cleaned_data["application"], reviewer=form.cleaned_data["reviewer"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The reviewer is assigned."))
+    else:
+        messages.error(request, _("Choose an application and a reviewer."))
+    return redirect("reviews:staff_reviewers", pk=pk)
+
+
+@staff_required
+@require_POST
+def assignment_remove(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("application"), pk=pk)
+    try:
+        services.assignment_remove(assignment=assignment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The assignment is removed."))
+    return redirect("reviews:staff_reviewers", pk=assignment.application.competition_id)
+
+
+@staff_required
+@require_POST
+def complete_review(request, pk):
+    application = get_object_or_404(Application, pk=pk)
+    try:
+        application_services.application_complete_review(
+            application=application, by=request.user, comment=request.POST.get("comment", "").strip()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The review of %(ref)s is complete.") % {"ref": application.reference})
+    return redirect("applications:detail", pk=pk)
+
+
+@staff_required
+def ranking(request, pk):
+    call = _call(pk)
+    sort = request.GET.get("sort", "mean")
+    if sort not in selectors.RANKING_SORTS:
+        sort = "mean"
+    rows = selectors.ranking(call, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _ranking_csv(call, rows)
+    return render(request, "reviews/staff/ranking.html", {"call": call, "rows": rows, "sort": sort})
+
+
+def _ranking_csv(call, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{call.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Reference"),
+            _("Title"),
+            _("Group"),
+            _("Region"),
+            _("Status"),
+            _("Reviews"),
+            _("Mean score"),
+            _("Spread"),
+            _("Normalised score"),
+            _("Disputed"),
+            _("Requested amount"),
+            _("Cumulative"),
+            _("Currency"),
+            _("Within budget"),
+        ]
+    )
+    for rank, row in enumerate(rows, start=1):
+        a = row.application
+        writer.writerow(
+            [
+                rank,
+                a.reference,
+                a.title,
+                a.group.name,
+                a.region.name if a.region else "",
+                a.get_status_display(),
+                row.reviews,
+                row.mean or "",
+                row.spread or "",
+                row.normalised if row.normalised is not None else "",
+                "yes" if row.disputed else "",
+                a.requested_amount,
+                row.cumulative,
+                call.currency,
+                "yes" if row.within_budget else "no",
+            ]
+        )
+    return response

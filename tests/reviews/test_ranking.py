@@ -1,0 +1,151 @@
+"""Ranking arithmetic against hand-computed values, the CSV export and query counts."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application
+from reviews.selectors import ranking
+from tests.factories import (
+    ApplicationFactory,
+    CompetitionFactory,
+    CriterionFactory,
+    reviewer_user,
+    staff_user,
+    submitted_review,
+)
+
+pytestmark = pytest.mark.django_db
+S = Application.Status
+
+
+@pytest.fixture
+def scored_call():
+    """Relevance (weight 2, max 5) and Budget (weight 1, max 10): a review's score is
+    (2 × relevance + budget) / 20 × 100.
+
+    R1: A (5, 10) = 100, B (3, 4) = 50          → R1 mean 75, sd 25 → z: A +1, B -1
+    R2: A (4, 6) = 70,   B (2, 2) = 30          → R2 mean 50, sd 20 → z: A +1, B -1
+    R3: B (4, 8) = 80,   C (1, 0) = 10          → R3 mean 45, sd 35 → z: B +1, C -1
+    A: mean 85, sd 15, normalised +1 · B: mean 53.33, sd 20.55, normalised -0.33 · C: 10, 0, -1
+    """
+    call = CompetitionFactory(budget_pool=Decimal("4500"), disagreement_threshold=Decimal("15"))
+    CriterionFactory(competition=call, name="Relevance", weight=Decimal("2"), max_score=5, position=0)
+    CriterionFactory(competition=call, name="Budget", weight=Decimal("1"), max_score=10, position=1)
+    a = ApplicationFactory(competition=call, status=S.REVIEWED, requested_amount=Decimal("3000"), title="A")
+    b = ApplicationFactory(competition=call, status=S.REVIEWED, requested_amount=Decimal("2000"), title="B")
+    c = ApplicationFactory(competition=call, status=S.IN_REVIEW, requested_amount=Decimal("1000"), title="C")
+    r1, r2, r3 = reviewer_user(), reviewer_user(), reviewer_user()
+    submitted_review(a, r1, [5, 10])
+    submitted_review(b, r1, [3, 4])
+    submitted_review(a, r2, [4, 6])
+    submitted_review(b, r2, [2, 2])
+    submitted_review(b, r3, [4, 8])
+    submitted_review(c, r3, [1, 0])
+    return call, a, b, c
+
+
+def test_weighted_mean_spread_and_normalised_scores(scored_call):
+    call, a, b, c = scored_call
+    rows = {row.application.pk: row for row in ranking(call)}
+    assert (rows[a.pk].reviews, rows[a.pk].mean, rows[a.pk].spread, rows[a.pk].normalised) == (
+        2,
+        Decimal("85.00"),
+        Decimal("15.00"),
+        Decimal("1.00"),
+    )
+    assert (rows[b.pk].reviews, rows[b.pk].mean, rows[b.pk].spread, rows[b.pk].normalised) == (
+        3,
+        Decimal("53.33"),
+        Decimal("20.55"),
+        Decimal("-0.33"),
+    )
+    assert (rows[c.pk].reviews, rows[c.pk].mean, rows[c.pk].spread, rows[c.pk].normalised) == (
+        1,
+        Decimal("10.00"),
+        Decimal("0.00"),
+        Decimal("-1.00"),
+    )
+    # Disagreement above the call's threshold (15 points) is flagged; exactly 15 is not.
+    assert (rows[a.pk].disputed, rows[b.pk].disputed, rows[c.pk].disputed) == (False, True, False)
+
+
+def test_the_funding_line_follows_the_cumulative_requests(scored_call):
+    call, a, b, c = scored_call
+    rows = ranking(call, sort="mean")
+    assert [r.application.pk for r in rows] == [a.pk, b.pk, c.pk]
+    assert [r.cumulative for r in rows] == [Decimal("3000.00"), Decimal("5000.00"), Decimal("6000.00")]
+    assert [r.within_budget for r in rows] == [True, False, False]
+    assert [r.application.pk for r in ranking(call, sort="spread")] == [b.pk, a.pk, c.pk]
+    assert [r.application.pk for r in ranking(call, sort="requested")] == [a.pk, b.pk, c.pk]
+
+
+def test_draft_reviews_do_not_count(scored_call):
+    from reviews.models import Review
+
+    call, a, _b, _c = scored_call
+    Review.objects.filter(assignment__application=a).update(status=Review.Status.DRAFT)
+    rows = {row.application.pk: row for row in ranking(call)}
+    assert (rows[a.pk].reviews, rows[a.pk].mean) == (0, None)
+
+
+def test_the_ranking_page_and_its_csv(client, scored_call):
+    call, a, b, c = scored_call
+    client.force_login(staff_user())
+    url = reverse("reviews:staff_ranking", kwargs={"pk": call.pk})
+    html = client.get(url).content.decode()
+    assert html.index(a.reference) < html.index("Funding line") < html.index(b.reference) < html.index(c.reference)
+    assert "reviewers disagree" in html and "85.00" in html and "-0.33" in html
+    response = client.get(url, {"format": "csv", "sort": "normalised"})
+    assert response["Content-Disposition"] == f'attachment; filename="ranking-{call.slug}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Rank", "Reference", "Title"]
+    assert [r[1] for r in rows[1:]] == [a.reference, b.reference, c.reference]
+    assert rows[2][7:11] == ["53.33", "20.55", "-0.33", "yes"]
+    assert rows[1][-1] == "yes" and rows[2][-1] == "no"
+
+
+def _call_with_reviews(count):
+    call = CompetitionFactory(reviewers_per_application=3)
+    criteria = [CriterionFactory(competition=call, position=i) for i in range(3)]
+    reviewers = [reviewer_user() for _ in range(6)]
+    applications = ApplicationFactory.create_batch(count, competition=call, status=S.IN_REVIEW, lines=[])
+    from reviews.models import Assignment, CriterionScore, PoolMembership, Review
+
+    PoolMembership.objects.bulk_create(
+        [PoolMembership(competition=call, reviewer=r, conflicts_declared_at=call.opens_at) for r in reviewers]
+    )
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(application=app, reviewer=reviewers[(i + k) % 6])
+            for i, app in enumerate(applications)
+            for k in range(3)
+        ]
+    )
+    reviews = Review.objects.bulk_create(
+        [Review(assignment=a, status=Review.Status.SUBMITTED, recommendation="fund") for a in assignments]
+    )
+    CriterionScore.objects.bulk_create(
+        [CriterionScore(review=r, criterion=c, score=(r.pk + c.pk) % 6) for r in reviews for c in criteria]
+    )
+    return call, reviewers
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_ranking_page_and_queue_use_constant_queries(client, django_assert_max_num_queries, count):
+    call, reviewers = _call_with_reviews(count)
+    client.force_login(staff_user())
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reviews:staff_ranking", kwargs={"pk": call.pk}))
+    assert response.content.decode().count("<tr") == count + 2  # header, rows and the funding line
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("reviews:staff_reviewers", kwargs={"pk": call.pk})).status_code == 200
+    client.force_login(reviewers[0])
+    with django_assert_max_num_queries(8):
+        queue = client.get(reverse("reviews:queue")).content.decode()
+    from reviews.models import Assignment
+
+    assert queue.count("Submitted</span>") == Assignment.objects.filter(reviewer=reviewers[0]).count() > 0
