@@ -150,6 +150,20 @@ class Application(FSMModelMixin, models.Model):
     requested_amount = money_field(_("requested amount"), null=True, blank=True)
     own_contribution = money_field(_("own contribution"), default=Decimal("0"), blank=True)
     awarded_amount = money_field(_("awarded amount"), null=True, blank=True)
+    award_conditions = models.TextField(_("conditions of the award"), blank=True)
+    decision_feedback = models.TextField(_("feedback to the applicant"), blank=True)
+    share_reviewer_comments = models.BooleanField(
+        _("share the reviewers' comments (without names or scores)"), default=False
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_applications",
+    )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -206,9 +220,10 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_description
     @transition(
         field=status,
-        source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW],
+        source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.AWARDED],
         target=Status.WITHDRAWN,
-        permission=app_rules.can_act_for_group,
+        conditions=[lambda a: a.nothing_paid_yet()],
+        permission=app_rules.can_withdraw,
     )
     def withdraw(self, by=None, description=None):
         pass
@@ -286,6 +301,10 @@ class Application(FSMModelMixin, models.Model):
         # ``submitted_at`` is set by the service just before the transition: check at that moment.
         return not submission_errors(self, now=self.submitted_at)
 
+    def nothing_paid_yet(self) -> bool:
+        """An award can be declined only before money has moved."""
+        return self.status != self.Status.AWARDED or not self.tranches.filter(paid_on__isnull=False).exists()
+
     def award_fits_request(self) -> bool:
         return (
             self.awarded_amount is not None
@@ -357,6 +376,14 @@ def _attachment_path(instance, filename):
 
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    report = models.ForeignKey(
+        "grants.Report",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text=_("Set for photos and receipts of a report; empty for the application's own files."),
+    )
     file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)

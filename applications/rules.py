@@ -49,6 +49,13 @@ def can_act_for_group(instance, user) -> bool:
     return user is not None and rules.test_rule("is_group_member_rule", user, instance)
 
 
+def can_withdraw(instance, user) -> bool:
+    """The group withdraws its application; staff may record that a grantee declined its award."""
+    if user is None:
+        return False
+    return can_act_for_group(instance, user) or (instance.status == "awarded" and is_programme_staff(user))
+
+
 def can_decide(instance, user) -> bool:
     return user is not None and is_programme_staff(user)
 

@@ -52,7 +52,16 @@ def application_timeline(application):
 
 
 def application_for_page(queryset, pk):
-    return queryset.prefetch_related("budget_lines", "attachments").get(pk=pk)
+    return queryset.prefetch_related(
+        "budget_lines", Prefetch("attachments", queryset=application_files()), "tranches"
+    ).get(pk=pk)
+
+
+def application_files():
+    """The application's own attachments (report photos and receipts are the report's)."""
+    from .models import Attachment
+
+    return Attachment.objects.filter(report__isnull=True)
 
 
 def competition_applications(competition):

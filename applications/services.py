@@ -273,7 +273,8 @@ def _lock(application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def _notify_members(application, *, kind, template, extra=None):
+def notify_members(application, *, kind, template, extra=None, in_group_language=False):
+    """One outbox e-mail to every member of the application's group (each exactly once)."""
     members = application.group.memberships.select_related("user")
     for membership in members:
         user = membership.user
@@ -284,6 +285,7 @@ def _notify_members(application, *, kind, template, extra=None):
             template=template,
             context={"application": application, "call": application.competition, **(extra or {})},
             competition=application.competition,
+            language=application.group.language if in_group_language else None,
         )
 
 
@@ -307,7 +309,8 @@ def _snapshot(application) -> dict:
             for line in application.budget_lines.all()
         ],
         "attachments": [
-            {"name": a.original_name, "size": a.size, "sha256": _sha256(a)} for a in application.attachments.all()
+            {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
+            for a in application.attachments.filter(report__isnull=True)
         ],
     }
 
@@ -336,7 +339,7 @@ def application_submit(*, application, by, now=None) -> Application:
     locked.submitted_at = now or timezone.now()
     locked.submitted_snapshot = _snapshot(locked)
     _run_transition(locked, "submit", by)
-    _notify_members(locked, kind="application_submitted", template="applications/email/submitted")
+    notify_members(locked, kind="application_submitted", template="applications/email/submitted")
     return locked
 
 
@@ -351,7 +354,7 @@ def application_screen_out(*, application, by, reason) -> Application:
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the applicant why the application is ineligible.")})
     locked = _run_transition(_lock(application), "screen_out", by, reason.strip())
-    _notify_members(
+    notify_members(
         locked,
         kind="application_ineligible",
         template="applications/email/ineligible",
@@ -384,14 +387,29 @@ def application_complete_review(*, application, by=None, comment="") -> Applicat
     return _run_transition(_lock(application), "complete_review", by, comment)
 
 
+def _notify_decision(application, kind):
+    notify_members(application, kind=kind, template=f"applications/email/{kind}", in_group_language=True)
+
+
 @transaction.atomic
 def application_waitlist(*, application, by, comment="") -> Application:
-    return _run_transition(_lock(application), "waitlist", by, comment)
+    locked = _lock(application)
+    locked.decided_at = timezone.now()
+    _run_transition(locked, "waitlist", by, comment)
+    _notify_decision(locked, "waitlisted")
+    return locked
 
 
 @transaction.atomic
-def application_reject(*, application, by, comment="") -> Application:
-    return _run_transition(_lock(application), "reject", by, comment)
+def application_reject(*, application, by, feedback="", share_reviewer_comments=False) -> Application:
+    """Reject with feedback the group reads; reviewers' comments are shared only if staff choose."""
+    locked = _lock(application)
+    locked.decision_feedback = feedback.strip()
+    locked.share_reviewer_comments = share_reviewer_comments
+    locked.decided_at = timezone.now()
+    _run_transition(locked, "reject", by, feedback.strip())
+    _notify_decision(locked, "rejected")
+    return locked
 
 
 @transaction.atomic
@@ -417,7 +435,7 @@ def committed_amount(competition) -> Decimal:
 
 
 @transaction.atomic
-def application_award(*, application, amount: Decimal, by, comment="") -> Application:
+def application_award(*, application, amount: Decimal, by, conditions="", comment="") -> Application:
     """Award ``amount``: never above the request, never above what is left in the call's pool.
 
     The call's row is locked first, so two staff members awarding at once are serialised and the
@@ -427,16 +445,29 @@ def application_award(*, application, amount: Decimal, by, comment="") -> Applic
     locked = _lock(application)
     if not can_proceed(locked.award, check_conditions=False):
         raise _not_possible(locked)
+    check_award_amount(locked, competition, amount)
+    locked.awarded_amount = amount
+    locked.award_conditions = conditions.strip()
+    locked.decided_at = timezone.now()
+    description = comment or _("Awarded %(amount)s") % {"amount": format_money(amount, competition.currency)}
+    _run_transition(locked, "award", by, description)
+    _notify_decision(locked, "awarded")
+    return locked
+
+
+def check_award_amount(application, competition, amount, *, replacing=Decimal("0")) -> None:
+    """Raise a ValidationError on ``amount`` unless it is above zero, within the request and within
+    what is left of the pool (``replacing``: the part of the committed total this amount replaces)."""
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
-    if locked.requested_amount is not None and amount > locked.requested_amount:
+    if application.requested_amount is not None and amount > application.requested_amount:
         raise ValidationError(
             {
                 "amount": _("The award cannot exceed the requested %(amount)s.")
-                % {"amount": format_money(locked.requested_amount, competition.currency)}
+                % {"amount": format_money(application.requested_amount, competition.currency)}
             }
         )
-    remaining = competition.budget_pool - committed_amount(competition)
+    remaining = competition.budget_pool - committed_amount(competition) + replacing
     if amount > remaining:
         raise ValidationError(
             {
@@ -444,6 +475,3 @@ def application_award(*, application, amount: Decimal, by, comment="") -> Applic
                 % {"remaining": format_money(remaining, competition.currency)}
             }
         )
-    locked.awarded_amount = amount
-    description = comment or _("Awarded %(amount)s") % {"amount": format_money(amount, competition.currency)}
-    return _run_transition(locked, "award", by, description)

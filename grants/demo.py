@@ -107,6 +107,8 @@ def load_demo_data() -> dict:
         time_zone="Europe/Warsaw",
         opens_at=now - timedelta(days=70),
         closes_at=now - timedelta(days=10),
+        review_deadline=now + timedelta(days=7),
+        award_confirmation_threshold=Decimal("10000"),
         project_start_earliest=today,
         project_end_latest=today + timedelta(days=240),
         max_applications_per_group=2,
@@ -157,7 +159,14 @@ def load_demo_data() -> dict:
             },
         ],
     )
+    # The reviewers are in both calls' pools; they declare their conflicts when they first log in.
+    from reviews.models import PoolMembership
+
+    for call in (open_call, closed_call):
+        for email in ("reviewer@example.org", "reviewer2@example.org"):
+            PoolMembership.objects.get_or_create(competition=call, reviewer=users[email])
     # Past applications to the closed call, as staff would find them.
+    submitted = []
     for index, (name, region) in enumerate(
         [
             ("Lublin Street Voices", "Lubelskie"),
@@ -196,4 +205,34 @@ def load_demo_data() -> dict:
         application_services.application_submit(
             application=application, by=lead, now=closed_call.closes_at - timedelta(days=1)
         )
+        submitted.append(application)
+    _review_closed_call(closed_call, submitted, users)
     return users
+
+
+def _review_closed_call(call, applications, users):
+    """Screen the closed call, assign both reviewers, and score all but the last review, so staff
+    find a ranking to decide on and a reviewer finds one review still to do."""
+    from reviews import services as review_services
+    from reviews.models import PoolMembership
+
+    staff = users["staff@example.org"]
+    reviewers = [users["reviewer@example.org"], users["reviewer2@example.org"]]
+    PoolMembership.objects.filter(competition=call).update(conflicts_declared_at=timezone.now())
+    for application in applications:
+        application_services.application_mark_eligible(application=application, by=staff)
+    review_services.assign_automatically(competition=call, by=staff)
+    criteria = list(call.criteria.all())
+    for index, application in enumerate(applications):
+        for reviewer_index, reviewer in enumerate(reviewers):
+            if index == len(applications) - 1 and reviewer_index == 1:
+                continue  # left for the demo reviewer to do
+            assignment = application.assignments.get(reviewer=reviewer)
+            scores = {c.pk: {"score": max(0, c.max_score - index - reviewer_index), "comment": ""} for c in criteria}
+            review_services.review_submit(
+                assignment=assignment,
+                by=reviewer,
+                scores=scores,
+                recommendation="fund" if index < 2 else "maybe",
+                overall_comment="A realistic plan with local support.",
+            )

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import TIME_ZONES, Competition, RubricCriterion
+from .models import TIME_ZONES, Competition, Indicator, RubricCriterion
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,6 +40,11 @@ class CompetitionForm(forms.ModelForm):
             "review_deadline",
             "disagreement_threshold",
             "checkin_interval_weeks",
+            "award_confirmation_threshold",
+            "interim_report_due",
+            "final_report_days",
+            "alert_after_days",
+            "confidential",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -47,6 +52,8 @@ class CompetitionForm(forms.ModelForm):
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
             "review_deadline": DATETIME_WIDGET,
+            "interim_report_due": DATE_WIDGET,
+            "award_confirmation_threshold": MONEY_WIDGET,
             "project_start_earliest": DATE_WIDGET,
             "project_end_latest": DATE_WIDGET,
             "budget_pool": MONEY_WIDGET,
@@ -84,3 +91,6 @@ CriterionFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+IndicatorFormSet = inlineformset_factory(Competition, Indicator, fields=["name", "position"], extra=1, can_delete=True)

@@ -16,8 +16,9 @@ from applications.selectors import competition_applications
 from reviews.forms import ScreeningForm
 
 from . import selectors, services
+from .awards import money_by_currency, money_summary
 from .filters import CallApplicationFilter
-from .forms import CompetitionForm, CriterionFormSet
+from .forms import CompetitionForm, CriterionFormSet, IndicatorFormSet
 from .models import Competition
 
 PAGE_SIZE = 25
@@ -25,7 +26,8 @@ PAGE_SIZE = 25
 
 @staff_required
 def staff_dashboard(request):
-    return render(request, "grants/staff/dashboard.html", {"calls": selectors.staff_competitions()})
+    calls = list(selectors.staff_competitions())
+    return render(request, "grants/staff/dashboard.html", {"calls": calls, "money": money_by_currency(calls)})
 
 
 @staff_required
@@ -43,11 +45,18 @@ def _call_form(request, call):
     with timezone.override(zone):
         form = CompetitionForm(request.POST or None, instance=call)
         criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
-        if request.method == "POST" and form.is_valid() and criteria.is_valid():
-            call = services.competition_save(form=form, criteria_formset=criteria, by=request.user)
+        indicators = IndicatorFormSet(request.POST or None, instance=call, prefix="indicators")
+        if request.method == "POST" and form.is_valid() and criteria.is_valid() and indicators.is_valid():
+            call = services.competition_save(
+                form=form, criteria_formset=criteria, indicator_formset=indicators, by=request.user
+            )
             messages.success(request, _("The call “%(title)s” is saved.") % {"title": call.title})
             return redirect("grants:staff_call_applications", pk=call.pk)
-        return render(request, "grants/staff/call_form.html", {"form": form, "criteria": criteria, "call": call})
+        return render(
+            request,
+            "grants/staff/call_form.html",
+            {"form": form, "criteria": criteria, "indicators": indicators, "call": call},
+        )
 
 
 @staff_required
@@ -66,6 +75,7 @@ def call_applications(request, pk):
             "page": page,
             "query": query.urlencode(),
             "screening_form": ScreeningForm(competition=call),
+            "summary": money_summary(call),
         },
     )
 

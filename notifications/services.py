@@ -54,9 +54,12 @@ def outbox_enqueue_rendered(
     return message
 
 
-def outbox_enqueue(*, user, kind, dedupe_key, template, context, competition=None) -> OutboxMessage | None:
-    """Render ``template`` (``<template>_subject.txt`` and ``<template>.txt``) in the user's language."""
-    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+def outbox_enqueue(
+    *, user, kind, dedupe_key, template, context, competition=None, language=None
+) -> OutboxMessage | None:
+    """Render ``template`` (``<template>_subject.txt`` and ``<template>.txt``) in ``language``,
+    by default the user's."""
+    language = language or getattr(user, "language", "") or settings.LANGUAGE_CODE
     context = {**context, "user": user, "site_url": settings.SITE_BASE_URL}
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -133,3 +136,45 @@ def outbox_sweep(*, batch_size: int = 200) -> int:
         .values_list("pk", flat=True)[:batch_size]
     )
     return sum(1 for message_id in ids if outbox_send(message_id=message_id))
+
+
+def outbox_bulk_enqueue(items) -> int:
+    """Create many messages at once, each at most once. ``items``: dicts with ``user``, ``kind``,
+    ``dedupe_key``, ``template``, ``context`` and optional ``competition`` / ``language``.
+
+    Keys already in the outbox are skipped with one query, so nothing is rendered twice; the
+    insert ignores any key a concurrent sweep wrote in between (the unique constraint decides).
+    Sending is left to the outbox sweep. Returns how many rows were new.
+    """
+    items = list(items)
+    if not items:
+        return 0
+    existing = set(
+        OutboxMessage.objects.filter(dedupe_key__in=[i["dedupe_key"] for i in items]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    rows = []
+    for item in items:
+        if item["dedupe_key"] in existing:
+            continue
+        existing.add(item["dedupe_key"])
+        user = item["user"]
+        language = item.get("language") or getattr(user, "language", "") or settings.LANGUAGE_CODE
+        context = {**item["context"], "user": user, "site_url": settings.SITE_BASE_URL}
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{item['template']}_subject.txt", context).split())
+            body = render_to_string(f"{item['template']}.txt", context)
+        rows.append(
+            OutboxMessage(
+                recipient=user if user.pk else None,
+                recipient_email=user.email,
+                kind=item["kind"],
+                dedupe_key=item["dedupe_key"][:255],
+                subject=subject[:255],
+                body=body,
+                competition=item.get("competition"),
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)

@@ -13,3 +13,13 @@ def outbox_send(message_id: int) -> bool:
 @shared_task(name="notifications.tasks.outbox_sweep")
 def outbox_sweep() -> int:
     return services.outbox_sweep()
+
+
+@shared_task(name="notifications.tasks.reminders_sweep")
+def reminders_sweep() -> int:
+    """Write every due reminder to the outbox, then send what is pending."""
+    from .reminders import reminders_sweep as sweep
+
+    created = sweep()
+    services.outbox_sweep()
+    return created

@@ -73,6 +73,10 @@ class ReviewForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
+                error_messages={
+                    "min_value": _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score},
+                    "max_value": _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score},
+                },
                 help_text=criterion.description,
                 widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_score, "step": 1}),
             )

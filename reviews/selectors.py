@@ -1,10 +1,11 @@
 """Read queries for review: queues, the assignment matrix and the ranking, computed in SQL."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.functional import cached_property
 
 from applications.models import Application
 
@@ -31,7 +32,7 @@ def reviewer_queue(reviewer):
         Assignment.objects.filter(reviewer=reviewer)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
-        .order_by("due_at", "pk")
+        .order_by("due_at", "application__reference", "pk")
     )
 
 
@@ -89,9 +90,33 @@ def staff_review_overview(competition):
     return pool, applications
 
 
+# The application columns the ranking reads, in the model's field order (as Model.from_db wants them).
+RANKING_COLUMNS = [
+    f.attname
+    for f in Application._meta.concrete_fields
+    if f.attname
+    in {"id", "reference", "title", "status", "requested_amount", "competition_id", "group_id", "region_id"}
+]
+
+
 @dataclass
 class RankedApplication:
-    application: Application
+    """One row of the ranking.
+
+    The application's columns the ranking page shows are plain attributes (``pk``, ``reference``,
+    ``title``, ``status``, ``requested_amount``, ``group_name``, ``region_name``). ``application``
+    is the Application itself, built on first use, exactly as ``.only(*RANKING_COLUMNS)`` with
+    the two names annotated would give it: building thousands of model instances cost the page
+    a fifth of its time (bench/ranking.py), and the page does not need them.
+    """
+
+    pk: int
+    reference: str | None
+    title: str
+    status: str
+    requested_amount: Decimal | None
+    group_name: str
+    region_name: str | None
     reviews: int
     mean: Decimal | None
     spread: Decimal | None
@@ -99,6 +124,15 @@ class RankedApplication:
     disputed: bool
     cumulative: Decimal = Decimal("0")
     within_budget: bool = False
+    columns: tuple = field(default=(), repr=False, compare=False)  # RANKING_COLUMNS' values
+    db: str = field(default="default", repr=False, compare=False)
+
+    @cached_property
+    def application(self) -> Application:
+        application = Application.from_db(self.db, RANKING_COLUMNS, self.columns)
+        application.group_name = self.group_name
+        application.region_name = self.region_name
+        return application
 
 
 RANKING_SQL = """
@@ -127,7 +161,9 @@ GROUP BY s.application_id
 def _dec(value):
     if value is None:
         return None
-    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    if not isinstance(value, Decimal):  # PostgreSQL's numeric arrives as a Decimal already
+        value = Decimal(str(value))
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def review_statistics(competition) -> dict[int, tuple]:
@@ -146,50 +182,71 @@ def review_statistics(competition) -> dict[int, tuple]:
 
 
 RANKING_SORTS = {
-    "mean": lambda r: (r.mean is None, -(r.mean or 0), r.application.pk),
-    "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.application.pk),
-    "spread": lambda r: (r.spread is None, -(r.spread or 0), r.application.pk),
-    "requested": lambda r: (-(r.application.requested_amount or 0), r.application.pk),
-    "reference": lambda r: (r.application.reference or "",),
+    "mean": lambda r: (r.mean is None, -(r.mean or 0), r.pk),
+    "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.pk),
+    "spread": lambda r: (r.spread is None, -(r.spread or 0), r.pk),
+    "requested": lambda r: (-(r.requested_amount or 0), r.pk),
+    "reference": lambda r: (r.reference or "",),
 }
 
 
 def ranking(competition, sort="mean") -> list[RankedApplication]:
     """Applications under or after review, best first, with the running total against the pool."""
     statistics = review_statistics(competition)
-    applications = (
-        Application.objects.filter(competition=competition, status__in=RANKED_STATUSES)
-        .select_related("group", "region")
-        .only(
-            "pk",
-            "reference",
-            "title",
-            "status",
-            "requested_amount",
-            "competition_id",
-            "group__name",
-            "region__name",
-            "region__country",
-        )
+    applications = Application.objects.filter(competition=competition, status__in=RANKED_STATUSES).values_list(
+        *RANKING_COLUMNS, "group__name", "region__name"
     )
+    at = {name: position for position, name in enumerate(RANKING_COLUMNS)}
+    width = len(RANKING_COLUMNS)
     threshold = competition.disagreement_threshold
     rows = []
-    for application in applications:
-        count, mean, spread, normalised = statistics.get(application.pk, (0, None, None, None))
+    for values in applications:
+        pk = values[at["id"]]
+        count, mean, spread, normalised = statistics.get(pk, (0, None, None, None))
         rows.append(
             RankedApplication(
-                application=application,
+                pk=pk,
+                reference=values[at["reference"]],
+                title=values[at["title"]],
+                status=values[at["status"]],
+                requested_amount=values[at["requested_amount"]],
+                group_name=values[width],
+                region_name=values[width + 1],
                 reviews=count,
                 mean=mean,
                 spread=spread,
                 normalised=normalised,
                 disputed=spread is not None and count > 1 and spread > threshold,
+                columns=values[:width],
+                db=applications.db,
             )
         )
     rows.sort(key=RANKING_SORTS.get(sort, RANKING_SORTS["mean"]))
     total = Decimal("0")
     for row in rows:
-        total += row.application.requested_amount or Decimal("0")
+        total += row.requested_amount or Decimal("0")
         row.cumulative = total
         row.within_budget = total <= competition.budget_pool
     return rows
+
+
+def application_reviews(application):
+    """Submitted reviews of one application with their scores (for staff), in two queries."""
+    return (
+        Review.objects.filter(assignment__application=application, status=Review.Status.SUBMITTED)
+        .select_related("assignment__reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def shared_reviewer_comments(application) -> list[dict]:
+    """What a rejected applicant may read when staff chose to share: comments only, no names, no scores."""
+    if not application.share_reviewer_comments:
+        return []
+    shared = []
+    for number, review in enumerate(application_reviews(application), start=1):
+        comments = [(row.criterion.name, row.comment) for row in review.scores.all() if row.comment.strip()]
+        if review.overall_comment.strip() or comments:
+            shared.append({"number": number, "overall": review.overall_comment, "comments": comments})
+    return shared

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from accounts.rules import is_reviewer
 from applications.models import Attachment
+from applications.selectors import application_files
 
 from . import selectors, services
 from .forms import AssignmentConflictForm, ConflictDeclarationForm, ReviewForm
@@ -69,7 +71,7 @@ def _assignment(request, pk):
     _require_reviewer(request)
     return get_object_or_404(
         selectors.assignments_visible_to(request.user).prefetch_related(
-            "application__budget_lines", "application__attachments"
+            "application__budget_lines", Prefetch("application__attachments", queryset=application_files())
         ),
         pk=pk,
     )

@@ -14,7 +14,9 @@ from accounts.decorators import staff_required
 from accounts.models import User
 from applications import services as application_services
 from applications.models import Application
-from grants.models import Competition
+from grants.awards import money_summary
+from grants.forms_decisions import BulkDecisionForm
+from grants.models import AwardProposal, Competition
 
 from . import selectors, services
 from .forms import AutoAssignForm, ManualAssignForm, PoolAddForm
@@ -187,7 +189,21 @@ def ranking(request, pk):
     rows = selectors.ranking(call, sort=sort)
     if request.GET.get("format") == "csv":
         return _ranking_csv(call, rows)
-    return render(request, "reviews/staff/ranking.html", {"call": call, "rows": rows, "sort": sort})
+    proposals = AwardProposal.objects.filter(
+        application__competition=call, status=AwardProposal.Status.PENDING
+    ).select_related("application", "proposed_by")
+    return render(
+        request,
+        "reviews/staff/ranking.html",
+        {
+            "call": call,
+            "rows": rows,
+            "sort": sort,
+            "summary": money_summary(call),
+            "proposals": proposals,
+            "bulk_form": BulkDecisionForm(),
+        },
+    )
 
 
 def _ranking_csv(call, rows):
@@ -220,8 +236,8 @@ def _ranking_csv(call, rows):
                 rank,
                 a.reference,
                 a.title,
-                a.group.name,
-                a.region.name if a.region else "",
+                a.group_name,
+                a.region_name or "",
                 a.get_status_display(),
                 row.reviews,
                 row.mean or "",

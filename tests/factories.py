@@ -173,3 +173,26 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
         [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]
     )
     return review
+
+
+def funded_application(*, start=None, end=None, amount=Decimal("1000"), staff=None, **kwargs):
+    """An awarded application with the given project dates (the call's period is stretched to fit)."""
+    from grants import awards
+
+    start = start or timezone.localdate() - timedelta(days=10)
+    end = end or start + timedelta(days=90)
+    call = kwargs.pop("competition", None) or CompetitionFactory(
+        project_start_earliest=start - timedelta(days=365), project_end_latest=end + timedelta(days=365)
+    )
+    application = ApplicationFactory(
+        competition=call,
+        status="reviewed",
+        planned_start=start,
+        planned_end=end,
+        requested_amount=amount,
+        lines=[(1, amount)],
+        **kwargs,
+    )
+    awards.award_decide(application=application, amount=amount, by=staff or staff_user())
+    application.refresh_from_db()
+    return application

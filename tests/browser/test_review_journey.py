@@ -108,9 +108,7 @@ def review_everything(page, reviewer, scores, applications, call, *, try_an_inva
             budget_field.fill(str(budget))
             page.get_by_role("button", name="Save draft").click()
             expect(relevance_field).to_have_attribute("aria-invalid", "true")
-            expect(relevance_field).to_have_accessible_description(
-                re.compile(r"Ensure this value is less than or equal to 5\.")
-            )
+            expect(relevance_field).to_have_accessible_description(re.compile(r"Give a score from 0 to 5\."))
             if screenshot:
                 page.screenshot(path=screenshot, full_page=True)
             expect(relevance_field).to_have_value("9")  # what was typed is kept
@@ -252,9 +250,9 @@ def test_staff_assign_reviewers_score_blind_and_staff_see_the_ranking(page, live
     for key in order:
         row = page.get_by_role("row").filter(has_text=applications[key].reference)
         cells = row.get_by_role("cell")
-        expect(cells.nth(2)).to_have_text("Reviewed")
-        expect(cells.nth(3)).to_have_text("2")
-        expect(cells.nth(4)).to_have_text(f"{means[key]:.2f}")
+        expect(cells.nth(3)).to_have_text("Reviewed")
+        expect(cells.nth(4)).to_have_text("2")
+        expect(cells.nth(5)).to_have_text(f"{means[key]:.2f}")
     expect(page.get_by_text("reviewers disagree")).to_have_count(0)  # every spread is under 15 points
     page.screenshot(path="/tmp/ranking-page.png", full_page=True)
 

@@ -55,8 +55,8 @@ def test_call_page_shows_rules_budget_deadline_in_the_visitors_zone_and_time_lef
     html = client.get(call.get_absolute_url()).content.decode()
     assert "Three people at least." in html and "Relevance" in html
     assert "60,000.00\xa0EUR" in html
-    assert "March 31, 2030, 5:59 p.m." in html and "America/New_York" in html  # the visitor's zone
-    assert "March 31, 2030, 11:59 p.m. in the call" in html  # and the call's own
+    assert "31 March 2030, 17:59" in html and "America/New_York" in html  # the visitor's zone
+    assert "31 March 2030, 23:59 in the call" in html  # and the call's own
     assert "left" in html
     assert 'datetime="2030-03-31T21:59:00+00:00"' in html
 
@@ -114,6 +114,14 @@ def _call_form_data(programme, **overrides):
         "reviewers_per_application": "3",
         "checkin_interval_weeks": "4",
         "disagreement_threshold": "15",
+        "final_report_days": "30",
+        "alert_after_days": "7",
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-MIN_NUM_FORMS": "0",
+        "indicators-MAX_NUM_FORMS": "1000",
+        "indicators-0-name": "Participants",
+        "indicators-0-position": "0",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",
@@ -147,6 +155,7 @@ def test_staff_create_a_call_with_rubric_and_times_in_the_calls_zone(client):
         ("Budget", Decimal("1.00"), 10),
     ]
     assert list(call.eligible_regions.all()) == [region]
+    assert list(call.indicators.values_list("name", flat=True)) == ["Participants"]
     # Editing shows the times in the call's zone again.
     edit = client.get(reverse("grants:staff_call_edit", kwargs={"pk": call.pk})).content.decode()
     assert 'value="2027-02-28T23:59"' in edit

@@ -138,7 +138,7 @@ def _call_with_reviews(count):
 def test_ranking_page_and_queue_use_constant_queries(client, django_assert_max_num_queries, count):
     call, reviewers = _call_with_reviews(count)
     client.force_login(staff_user())
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("reviews:staff_ranking", kwargs={"pk": call.pk}))
     assert response.content.decode().count("<tr") == count + 2  # header, rows and the funding line
     with django_assert_max_num_queries(12):

@@ -210,7 +210,7 @@ def test_scoring_draft_then_submit_and_it_becomes_read_only(client, world):
     client.force_login(reviewer)
     url = reverse("reviews:review", kwargs={"pk": assignment.pk})
     bad = client.post(url, {f"score_{relevance.pk}": "9", "action": "save"})
-    assert "Ensure this value is less than or equal to 5." in bad.content.decode()
+    assert "Give a score from 0 to 5." in bad.content.decode()
     assert not Review.objects.exists()
     client.post(url, {f"score_{relevance.pk}": "4", f"comment_{relevance.pk}": "Clear need.", "action": "save"})
     review = Review.objects.get()

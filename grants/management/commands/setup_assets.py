@@ -32,6 +32,16 @@ PACKAGES = [
         },
     ),
     (
+        "dejavu-fonts-ttf",
+        "2.37.3",
+        "sha512-f1hd7jJbeQa1VWcw+K2KrTXS50zTMaHpVC4XIKJpNcDeYR5ajMtj/iLlQDYNvLOKamUB3ARVVCf79lNwNVztSQ==",
+        {
+            "package/ttf/DejaVuSans.ttf": "dejavu/DejaVuSans.ttf",
+            "package/ttf/DejaVuSans-Bold.ttf": "dejavu/DejaVuSans-Bold.ttf",
+            "package/LICENSE": "dejavu/LICENSE",
+        },
+    ),
+    (
         "htmx.org",
         "2.0.11",
         "sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA==",

@@ -1,0 +1,89 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+MONEY = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
+
+
+class AwardForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        widget=MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    conditions = forms.CharField(
+        label=_("Conditions for the grantee (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WaitlistForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Internal note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    feedback = forms.CharField(label=_("Feedback for the applicant"), widget=forms.Textarea(attrs={"rows": 4}))
+    share_reviewer_comments = forms.BooleanField(
+        label=_("Also share the reviewers' comments (never their names or scores)"), required=False
+    )
+
+
+class ReduceForm(forms.Form):
+    amount = forms.DecimalField(label=_("New amount"), max_digits=14, decimal_places=2, widget=MONEY)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(forms.Form):
+    comment = forms.CharField(
+        label=_("How did the grantee decline? (the group sees this)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TrancheForm(forms.Form):
+    label = forms.CharField(label=_("When"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        widget=MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+
+TrancheFormSet = formset_factory(TrancheForm, extra=0, min_num=1, validate_min=True, can_delete=True)
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+BULK_ACTIONS = [("award", _("Award the requested amounts")), ("waitlist", _("Waitlist")), ("reject", _("Reject"))]
+
+
+class BulkDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=BULK_ACTIONS, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    feedback = forms.CharField(
+        label=_("Feedback for rejected applicants"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+    )
+    share_reviewer_comments = forms.BooleanField(label=_("Share the reviewers' comments"), required=False)
+    applications = forms.TypedMultipleChoiceField(label=_("Applications"), coerce=int, choices=())
+
+    def __init__(self, *args, application_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = [(pk, pk) for pk in application_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "reject" and not (cleaned.get("feedback") or "").strip():
+            self.add_error("feedback", _("Write the feedback the rejected applicants will read."))
+        return cleaned

@@ -1,0 +1,323 @@
+"""The funded mini-project in a real browser: staff assign a mentor, which schedules the check-ins;
+the mentor records an overdue check-in as off track (the staff are alerted); the group reads the
+follow-up actions (not the mentor's private notes) and submits its final report with a receipt;
+staff accept it, pay the last tranche, and the project closes; then they list it as a good
+practice on the programme's public page. Driven by labels and roles."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from django.core import mail
+from django.utils import formats, timezone, translation
+from playwright.sync_api import expect
+
+from applications.models import Application, BudgetLine
+from grants import awards
+from grants.models import CheckIn, GoodPractice, Indicator, PaymentTranche, Report
+from tests.browser.test_applicant_journey import log_in, minimal_pdf
+from tests.browser.test_review_journey import log_out
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    CompetitionFactory,
+    GroupFactory,
+    UserFactory,
+    member_of,
+    staff_user,
+)
+
+pytestmark = pytest.mark.browser
+
+TITLE = "A garden on the car park"
+GROUP = "Friends of Planty Park"
+NOTES = "The treasurer left; the leader sounds tired. Keep this between us."
+ACTIONS = "Find a new treasurer by the end of the month; send the receipts so far."
+NARRATIVE = "We planted 40 shrubs and built two benches with the neighbours."
+RESULTS = "The garden is open; 150 people came, not the 200 we promised."
+SUMMARY = "Neighbours turned a car park into a garden with benches, and look after it together."
+
+
+def label(text):
+    """A crispy label: leading whitespace, and a ``*`` after a required field's text."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def shown(day):
+    """A date as the site writes it in English."""
+    with translation.override("en"):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def headings(page):
+    """The page's headings as (level, text), to check their order."""
+    return page.eval_on_selector_all(
+        "h1, h2, h3, h4, h5, h6", "els => els.map(e => [Number(e.tagName[1]), e.textContent.trim()])"
+    )
+
+
+def assert_heading_levels_do_not_skip(page):
+    levels = [level for level, _text in headings(page)]
+    assert levels and levels[0] == 1 and levels.count(1) == 1, headings(page)
+    for before, after in pairwise(levels):
+        assert after <= before + 1, f"a heading level is skipped: {headings(page)}"
+
+
+def status_of(application):
+    application.refresh_from_db()
+    return application.status
+
+
+def test_mentor_checks_in_group_reports_staff_accept_and_the_project_closes(page, live_server, request_log, tmp_path):
+    today = timezone.localdate()
+    start, end = today - timedelta(days=60), today + timedelta(days=20)
+    call = CompetitionFactory(
+        checkin_interval_weeks=4,
+        project_start_earliest=today - timedelta(days=90),
+        project_end_latest=today + timedelta(days=100),
+    )
+    Indicator.objects.create(competition=call, name="Participants", position=1)
+    Indicator.objects.create(competition=call, name="Volunteers", position=2)
+    officer = staff_user(email="officer@example.org", full_name="Olga Officer")
+    mentor = UserFactory(roles=["mentor"], email="mentor@example.org", full_name="Maria Mentor")
+    group = GroupFactory(name=GROUP)
+    member = member_of(group, user__email="lead@example.org")
+    application = ApplicationFactory(
+        competition=call,
+        group=group,
+        title=TITLE,
+        planned_start=start,
+        planned_end=end,
+        requested_amount=Decimal("1500.00"),
+        lines=[],
+        status=Application.Status.REVIEWED,
+        submitted_at=timezone.now() - timedelta(days=100),
+    )
+    benches = BudgetLine.objects.create(
+        application=application, description="Garden benches", category="equipment", quantity=1, unit_cost=900
+    )
+    plants = BudgetLine.objects.create(
+        application=application, description="Plants and soil", category="materials", quantity=3, unit_cost=200
+    )
+    awards.award_decide(application=application, amount=Decimal("1500.00"), by=officer)
+    first, last = awards.tranches_set(
+        application=application,
+        rows=[
+            {"label": "On signature of the contract", "amount": Decimal("1200.00")},
+            {"label": "After the final report is accepted", "amount": Decimal("300.00")},
+        ],
+        by=officer,
+    )
+    awards.tranche_mark_paid(tranche=first, paid_on=start, by=officer)
+    assert status_of(application) == Application.Status.AWARDED
+    final = Report.objects.get(application=application, kind=Report.Kind.FINAL)
+    assert not application.checkins.exists()  # nothing is scheduled before a mentor is assigned
+
+    # Every four weeks from the start, strictly after it, and a last one as the project ends.
+    due_dates = [start + timedelta(weeks=4), start + timedelta(weeks=8), end]
+    assert due_dates == [today - timedelta(days=32), today - timedelta(days=4), today + timedelta(days=20)]
+
+    # Staff assign the mentor.
+    log_in(page, officer.email, PASSWORD)
+    page.goto(f"/staff/applications/{application.pk}/decide/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Decision on {application.reference}")
+    project = page.get_by_role("region", name="The mini-project")
+    project.get_by_label(label("Mentor")).select_option(label="Maria Mentor")
+    project.get_by_role("button", name="Assign the mentor").click()
+    expect(page.get_by_text("The mentor is assigned and the check-ins are scheduled.")).to_be_visible()
+    expect(page.get_by_role("region", name="The mini-project").get_by_label(label("Mentor"))).to_have_value(
+        str(mentor.pk)
+    )
+    application.refresh_from_db()
+    assert application.mentor == mentor
+    assert list(application.checkins.order_by("due_on").values_list("due_on", "status")) == [
+        (due, CheckIn.Status.OPEN) for due in due_dates
+    ]
+    log_out(page)
+
+    # The mentor finds the project, its first check-in overdue, and records it as off track.
+    log_in(page, mentor.email, PASSWORD)
+    page.get_by_role("link", name="My mini-projects").click()
+    expect(page).to_have_url(re.compile(r"/mentoring/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My mini-projects")
+    row = page.get_by_role("row").filter(has_text=application.reference)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(TITLE)
+    expect(row).to_contain_text(call.title)
+    expect(row.get_by_role("cell").nth(2)).to_have_text(
+        re.compile(rf"^\s*{re.escape(shown(due_dates[0]))}\s+overdue\s*$")
+    )
+    assert_heading_levels_do_not_skip(page)
+    page.screenshot(path="/tmp/mentor-dashboard.png", full_page=True)
+    row.get_by_role("link", name=f"Record {application.reference}").click()
+
+    checkin = CheckIn.objects.get(application=application, due_on=due_dates[0])
+    expect(page).to_have_url(re.compile(rf"/mentoring/checkins/{checkin.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Check-in with {application.reference}")
+    expect(page.get_by_text(f"due {shown(due_dates[0])}")).to_be_visible()
+    held_on = page.get_by_label(label("Held on"))
+    expect(held_on).to_have_value(today.isoformat())  # today, unless the mentor says otherwise
+    held_on.fill(today.isoformat())
+    page.get_by_label(label("Format")).select_option(label="Visit")
+    page.get_by_label(label("Progress")).select_option(label="Off track")
+    page.get_by_label(label("Private notes (staff and mentor only)")).fill(NOTES)
+    page.get_by_label(label("Follow-up actions (the group sees these)")).fill(ACTIONS)
+    assert_heading_levels_do_not_skip(page)
+    page.screenshot(path="/tmp/checkin-form.png", full_page=True)
+    outbox_before = len(mail.outbox)
+    page.get_by_role("button", name="Save the check-in").click()
+    expect(page).to_have_url(re.compile(r"/mentoring/$"))
+    expect(page.get_by_text("The check-in is recorded.")).to_be_visible()
+    # The next open check-in is now the second one, also overdue.
+    row = page.get_by_role("row").filter(has_text=application.reference)
+    expect(row.get_by_role("cell").nth(2)).to_have_text(
+        re.compile(rf"^\s*{re.escape(shown(due_dates[1]))}\s+overdue\s*$")
+    )
+    checkin.refresh_from_db()
+    assert (checkin.status, checkin.held_on, checkin.format, checkin.progress) == (
+        CheckIn.Status.HELD,
+        today,
+        CheckIn.Format.VISIT,
+        CheckIn.Progress.OFF_TRACK,
+    )
+    assert (checkin.notes, checkin.actions, checkin.recorded_by) == (NOTES, ACTIONS, mentor)
+    alerts = [m for m in mail.outbox[outbox_before:] if officer.email in m.to]
+    assert [m.subject for m in alerts] == [f"Mini-project {application.reference} is off track"], [
+        (m.to, m.subject) for m in mail.outbox[outbox_before:]
+    ]
+    assert ACTIONS in alerts[0].body
+    assert NOTES not in alerts[0].body
+    assert all(officer.email in m.to for m in mail.outbox[outbox_before:])  # nobody else was told
+    log_out(page)
+
+    # The group reads its check-ins and the follow-up actions, not the mentor's private notes.
+    log_in(page, member.email, PASSWORD)
+    page.goto(f"/applications/{application.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{application.reference}: {TITLE}")
+    checkins = page.get_by_role("region", name="Mentoring check-ins")
+    expect(checkins).to_contain_text("Your mentor: Maria Mentor")
+    expect(checkins.get_by_role("listitem")).to_have_text(
+        [
+            re.compile(
+                rf"^\s*{re.escape(shown(due_dates[0]))} — Held \({re.escape(shown(today))}\)\s+"
+                rf"Follow-up actions: {re.escape(ACTIONS)}\s*$"
+            ),
+            re.compile(rf"^\s*{re.escape(shown(due_dates[1]))} — overdue\s*$"),
+            re.compile(rf"^\s*{re.escape(shown(due_dates[2]))} — Scheduled\s*$"),
+        ]
+    )
+    assert NOTES not in page.content(), "the group sees the mentor's private notes"
+    expect(page.get_by_text("Mentor's notes")).to_have_count(0)
+    reports_region = page.get_by_role("region", name="Reports")
+    expect(reports_region).to_contain_text(f"Final report — Draft, due {shown(end + timedelta(days=30))}")
+    assert_heading_levels_do_not_skip(page)
+    page.screenshot(path="/tmp/applicant-detail-mentored.png", full_page=True)
+
+    # The final report: typed, a receipt attached, submitted.
+    reports_region.get_by_role("link", name="Final report").click()
+    expect(page).to_have_url(re.compile(rf"/reports/{final.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Final report: {TITLE}")
+    page.get_by_label(label("What happened")).fill(NARRATIVE)
+    page.get_by_label(label("Results against what was promised")).fill(RESULTS)
+    page.get_by_label(label("Participants")).fill("150")
+    page.get_by_label(label("Volunteers")).fill("12")
+    page.get_by_label(label("Spent on “Garden benches” (planned 900.00 EUR)")).fill("880.00")
+    page.get_by_label(label("Spent on “Plants and soil” (planned 600.00 EUR)")).fill("620.00")
+    pdf = tmp_path / "receipts.pdf"
+    pdf.write_bytes(minimal_pdf())
+    page.get_by_label(label("File")).set_input_files(pdf)
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("The file is attached.")).to_be_visible()
+    expect(page.get_by_role("link", name="receipts.pdf")).to_be_visible()
+    assert list(final.attachments.values_list("original_name", flat=True)) == ["receipts.pdf"]
+    # Nothing typed was lost across the upload's page load (kept in this browser, not yet saved).
+    expect(page.get_by_role("status").filter(has_text="We restored what you typed in this browser")).to_be_visible()
+    expect(page.get_by_label(label("What happened"))).to_have_value(NARRATIVE)
+    expect(page.get_by_label(label("Results against what was promised"))).to_have_value(RESULTS)
+    expect(page.get_by_label(label("Participants"))).to_have_value("150")
+    expect(page.get_by_label(label("Spent on “Plants and soil” (planned 600.00 EUR)"))).to_have_value(
+        re.compile(r"^620(\.00)?$")
+    )
+    assert_heading_levels_do_not_skip(page)
+    page.screenshot(path="/tmp/report-form.png", full_page=True)
+
+    outbox_before = len(mail.outbox)
+    with page.expect_event("dialog") as dialog_info:
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Submit the report").click()
+    assert dialog_info.value.message == "Submit the report now?"
+    expect(page.get_by_text("The report is submitted.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit the report")).to_have_count(0)
+    expect(page.get_by_label(label("What happened"))).to_be_disabled()
+    # The copy kept in this browser is gone once the server has the report.
+    assert page.evaluate(f"localStorage.getItem('smallgrants-draft:report-{final.pk}')") is None
+    final.refresh_from_db()
+    assert final.status == Report.Status.SUBMITTED and final.submitted_at is not None
+    assert (final.narrative, final.results) == (NARRATIVE, RESULTS)
+    assert sorted(final.indicator_values.values_list("indicator__name", "value")) == [
+        ("Participants", 150),
+        ("Volunteers", 12),
+    ]
+    assert dict(final.spending.values_list("budget_line_id", "spent")) == {
+        benches.pk: Decimal("880.00"),
+        plants.pk: Decimal("620.00"),
+    }
+    assert status_of(application) == Application.Status.REPORTED
+    assert [m.subject for m in mail.outbox[outbox_before:] if officer.email in m.to], "staff were not told"
+    log_out(page)
+
+    # Staff read the report from the decision page and accept it.
+    log_in(page, officer.email, PASSWORD)
+    page.goto(f"/staff/applications/{application.pk}/decide/")
+    project = page.get_by_role("region", name="The mini-project")
+    expect(project.get_by_role("listitem").filter(has_text="Final report")).to_contain_text("Submitted")
+    project.get_by_role("link", name="Final report").click()
+    expect(page).to_have_url(re.compile(rf"/staff/reports/{final.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Final report: {application.reference}")
+    expect(page.get_by_text(NARRATIVE)).to_be_visible()
+    expect(page.get_by_text("Participants: 150")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Plants and soil")).to_contain_text("620.00")
+    expect(page.get_by_role("link", name="receipts.pdf")).to_be_visible()
+    page.get_by_role("button", name="Accept the report").click()
+    expect(page.get_by_text("The report is accepted.")).to_be_visible()
+    final.refresh_from_db()
+    assert (final.status, final.decided_by) == (Report.Status.ACCEPTED, officer)
+    assert status_of(application) == Application.Status.REPORTED  # the last tranche is not paid yet
+
+    # The last tranche is paid: the project closes.
+    page.get_by_role("link", name=application.reference, exact=True).click()  # the breadcrumb
+    expect(page).to_have_url(re.compile(rf"/staff/applications/{application.pk}/decide/$"))
+    tranches = page.get_by_role("region", name="Payment tranches")
+    row = tranches.get_by_role("row").filter(has_text="After the final report is accepted")
+    row.get_by_label("Date paid: After the final report is accepted").fill(today.isoformat())
+    row.get_by_role("button", name="Mark paid").click()
+    expect(page.get_by_text("The tranche is marked as paid.")).to_be_visible()
+    last = PaymentTranche.objects.get(pk=last.pk)
+    assert (last.paid_on, last.marked_paid_by) == (today, officer)
+    assert status_of(application) == Application.Status.CLOSED
+    expect(page.locator("h1 + p .badge")).to_have_text("Closed")
+
+    # Staff (unlike the group) read the mentor's notes on the application's page, then list the
+    # project as a good practice from its final report; the public page shows the summary.
+    page.get_by_role("link", name="Read the application").click()
+    expect(page).to_have_url(re.compile(rf"/applications/{application.pk}/$"))
+    expect(page.get_by_role("region", name="Mentoring check-ins")).to_contain_text(f"Mentor's notes: {NOTES}")
+    reports_region = page.get_by_role("region", name="Reports")
+    expect(reports_region).to_contain_text("Final report — Accepted")
+    reports_region.get_by_role("link", name="Final report").click()
+    expect(page).to_have_url(re.compile(rf"/staff/reports/{final.pk}/$"))
+    page.get_by_label(label("Public summary (no names)")).fill(SUMMARY)
+    page.get_by_role("button", name="List as a good practice").click()
+    expect(page.get_by_text("The project is listed as a good practice.")).to_be_visible()
+    assert GoodPractice.objects.get(application=application).summary == SUMMARY
+    log_out(page)
+    page.goto(f"/programmes/{call.programme_id}/good-practices/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Good practices of {call.programme.name}")
+    practice = page.get_by_role("article").filter(has_text=SUMMARY)
+    expect(practice).to_have_count(1)
+    expect(practice.get_by_role("heading", level=2)).to_have_text(TITLE)
+
+    assert request_log.urls, "no requests were recorded"
+    assert request_log.foreign() == [], f"requests to third parties: {request_log.foreign()}"

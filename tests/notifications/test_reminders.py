@@ -1,0 +1,229 @@
+"""The reminder sweep: each kind at its moment, in the call's time zone, exactly once."""
+
+import threading
+import zoneinfo
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from applications import services as application_services
+from grants import mentoring, reports
+from notifications import services as outbox
+from notifications.models import OutboxMessage
+from notifications.reminders import reminders_sweep
+from reviews import services as review_services
+from tests.factories import (
+    ApplicationFactory,
+    CompetitionFactory,
+    CriterionFactory,
+    UserFactory,
+    funded_application,
+    in_pool,
+    member_of,
+    staff_user,
+)
+
+pytestmark = pytest.mark.django_db
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+
+
+def _keys():
+    return sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True))
+
+
+def _kinds():
+    return sorted(OutboxMessage.objects.values_list("kind", "recipient_email"))
+
+
+def test_draft_reminders_at_seven_and_one_day_never_after_submission():
+    now = timezone.now()
+    call = CompetitionFactory(closes_at=now + timedelta(days=8))
+    draft = ApplicationFactory(competition=call)
+    member = member_of(draft.group)
+    submitted = ApplicationFactory(competition=call)
+    member_of(submitted.group)
+    application_services.application_submit(application=submitted, by=submitted.group.memberships.get().user)
+    OutboxMessage.objects.all().delete()  # the submission's confirmation
+    assert reminders_sweep(now) == 0  # eight days left: nothing yet
+    assert reminders_sweep(now + timedelta(days=1, minutes=1)) == 1
+    assert reminders_sweep(now + timedelta(days=1, minutes=16)) == 0  # the next sweep: nothing new
+    assert reminders_sweep(now + timedelta(days=7, minutes=1)) == 1
+    assert _kinds() == [("draft_due_1d", member.email), ("draft_due_7d", member.email)]
+    assert reminders_sweep(now + timedelta(days=8, minutes=1)) == 0  # closed: no more
+    message = OutboxMessage.objects.get(kind="draft_due_1d")
+    assert "Last day" in message.subject and f"/applications/{draft.pk}/edit/" in message.body
+
+
+def test_review_reminders_and_the_staff_digest():
+    now = timezone.now()
+    staff = staff_user()
+    call = CompetitionFactory(review_deadline=now + timedelta(days=5))
+    CriterionFactory(competition=call)
+    application = ApplicationFactory(competition=call, status="submitted", screened_at=now)
+    reviewer = in_pool(call)
+    assignment = review_services.assignment_create(application=application, reviewer=reviewer, by=staff)
+    OutboxMessage.objects.all().delete()
+    assert reminders_sweep(now) == 0
+    assert reminders_sweep(now + timedelta(days=2, hours=1)) == 1
+    assert reminders_sweep(now + timedelta(days=6)) == 2  # overdue to the reviewer, digest to staff
+    assert _kinds() == sorted(
+        [("review_due_3d", reviewer.email), ("review_overdue", reviewer.email), ("review_digest", staff.email)]
+    )
+    assert reminders_sweep(now + timedelta(days=6, hours=1)) == 0  # the digest is daily
+    review_services.review_submit(
+        assignment=assignment, by=reviewer, scores={call.criteria.get().pk: {"score": 3}}, recommendation="fund"
+    )
+    assert reminders_sweep(now + timedelta(days=8)) == 0  # done: nothing more, not even a digest
+
+
+def test_checkin_reminders_mentor_group_then_staff_in_the_calls_time_zone():
+    staff = staff_user()
+    start = datetime(2027, 3, 1).date()
+    application = funded_application(start=start, end=start + timedelta(days=28), staff=staff)
+    application.competition.time_zone = "Europe/Warsaw"
+    application.competition.alert_after_days = 7
+    application.competition.save()
+    mentor = UserFactory(roles=["mentor"])
+    member = member_of(application.group)
+    mentoring.mentor_assign(application=application, mentor=mentor, by=staff)
+    (checkin,) = application.checkins.all()  # due on 29 March 2027
+    OutboxMessage.objects.all().delete()
+    # 25 March 23:30 in Warsaw is 22:30 UTC: still more than three days before, in the call's zone.
+    assert reminders_sweep(datetime(2027, 3, 25, 23, 30, tzinfo=WARSAW)) == 0
+    # Thirty minutes later it is 26 March in Warsaw (still 25 March in UTC): three days left.
+    assert reminders_sweep(datetime(2027, 3, 26, 0, 30, tzinfo=WARSAW)) == 2
+    assert _kinds() == sorted([("checkin_due_3d", mentor.email), ("checkin_due_3d", member.email)])
+    assert reminders_sweep(datetime(2027, 3, 30, 9, 0, tzinfo=WARSAW)) == 1  # overdue: the mentor
+    assert reminders_sweep(datetime(2027, 4, 6, 9, 0, tzinfo=WARSAW)) == 1  # 8 days overdue: staff
+    assert ("checkin_overdue_staff", staff.email) in _kinds()
+    with time_machine.travel(datetime(2027, 4, 7, 9, 0, tzinfo=WARSAW), tick=False):
+        mentoring.checkin_record(
+            checkin=checkin, by=mentor, held_on=datetime(2027, 4, 7).date(), format="call", progress="on_track"
+        )
+    before = OutboxMessage.objects.filter(kind__startswith="checkin").count()
+    with time_machine.travel(datetime(2027, 4, 20, tzinfo=WARSAW), tick=False):
+        reminders_sweep()  # (the final report's own reminder may start now)
+    assert OutboxMessage.objects.filter(kind__startswith="checkin").count() == before  # held: no more
+
+
+def test_report_reminders_at_fourteen_and_three_days_then_overdue():
+    staff = staff_user()
+    start = timezone.localdate()
+    application = funded_application(start=start, end=start + timedelta(days=60), staff=staff)
+    application.competition.time_zone = "UTC"
+    application.competition.final_report_days = 30
+    application.competition.save()
+    member = member_of(application.group)
+    report = application.reports.get()
+    due = report.due_on
+    OutboxMessage.objects.all().delete()
+
+    def at(day):
+        return datetime.combine(day, datetime.min.time(), tzinfo=zoneinfo.ZoneInfo("UTC")) + timedelta(hours=9)
+
+    assert reminders_sweep(at(due - timedelta(days=15))) == 0
+    assert reminders_sweep(at(due - timedelta(days=14))) == 1
+    assert reminders_sweep(at(due - timedelta(days=3))) == 1
+    assert reminders_sweep(at(due + timedelta(days=1))) == 1
+    assert reminders_sweep(at(due + timedelta(days=8))) == 1  # the staff now
+    assert _kinds() == sorted(
+        [
+            ("report_due_14d", member.email),
+            ("report_due_3d", member.email),
+            ("report_overdue", member.email),
+            ("report_overdue_staff", staff.email),
+        ]
+    )
+    line = application.budget_lines.get()
+    reports.report_submit(
+        report=report, by=member, narrative="Done.", results="All.", spending={line.pk: Decimal("1000")}
+    )
+    assert reminders_sweep(at(due + timedelta(days=20))) == 0
+
+
+def test_running_the_sweep_twice_sends_each_reminder_once(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    call = CompetitionFactory(closes_at=now + timedelta(days=3))
+    for _ in range(3):
+        member_of(ApplicationFactory(competition=call).group)
+    assert reminders_sweep(now) == 3
+    assert reminders_sweep(now) == 0
+    assert outbox.outbox_sweep() == 3
+    assert outbox.outbox_sweep() == 0
+    assert len(mail.outbox) == 3 and len({m.to[0] for m in mail.outbox}) == 3
+
+
+def test_a_retry_after_a_crash_between_claim_and_send_sends_once_and_skips_none():
+    now = timezone.now()
+    call = CompetitionFactory(closes_at=now + timedelta(days=3))
+    member = member_of(ApplicationFactory(competition=call).group)
+    reminders_sweep(now)
+    message = OutboxMessage.objects.get()
+
+    # The worker claims the message (committed) and dies before the e-mail leaves.
+    assert outbox._claim(message.pk) is not None
+    message.refresh_from_db()
+    assert message.status == "sending"
+    # Celery redelivers the task at once: the live claim stops a second sender.
+    assert outbox.outbox_send(message_id=message.pk) is False
+    assert outbox.outbox_sweep() == 0 and not mail.outbox
+    # Once the claim is stale the sweep takes it over: sent exactly once, never skipped.
+    with time_machine.travel(timezone.now() + outbox.CLAIM_TIMEOUT + timedelta(seconds=1)):
+        assert outbox.outbox_sweep() == 1
+        assert outbox.outbox_sweep() == 0
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_two_sweeps_at_the_same_time_create_each_reminder_once(on_postgres):
+    now = timezone.now()
+    call = CompetitionFactory(closes_at=now + timedelta(days=3))
+    for _ in range(20):
+        group = ApplicationFactory(competition=call).group
+        member_of(group)
+        member_of(group, role="member")
+    barrier = threading.Barrier(2)
+    created, errors = [], []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=10)
+            created.append(reminders_sweep(now))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert OutboxMessage.objects.count() == 40
+    assert len(set(_keys())) == 40
+
+    sent, send_errors = [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            sent.append(outbox.outbox_sweep())
+        except Exception as error:  # noqa: BLE001 - reported below
+            send_errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert send_errors == [] and sum(sent) == 40
+    assert len(mail.outbox) == 40 and len({m.to[0] for m in mail.outbox}) == 40
