@@ -231,16 +231,17 @@ def tranche_paid(request, pk):
 def bulk_decide(request, pk):
     """Decide many at once, in ranking order, each through its own service call."""
     call = get_object_or_404(Competition, pk=pk)
-    ranked = [row.application for row in ranking(call) if row.application.status in DECIDABLE]
-    form = BulkDecisionForm(request.POST, application_ids=[a.pk for a in ranked])
+    ranked_ids = [row.pk for row in ranking(call) if row.decidable]
+    form = BulkDecisionForm(request.POST, application_ids=ranked_ids)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("reviews:staff_ranking", pk=pk)
     chosen = set(form.cleaned_data["applications"])
+    by_pk = Application.objects.select_related("competition").in_bulk(chosen)
     done = proposed = 0
-    for application in (a for a in ranked if a.pk in chosen):
+    for application in (by_pk[pk] for pk in ranked_ids if pk in chosen):
         try:
             if form.cleaned_data["action"] == "award":
                 result = awards.award_decide(

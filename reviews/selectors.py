@@ -1,11 +1,10 @@
 """Read queries for review: queues, the assignment matrix and the ranking, computed in SQL."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils.functional import cached_property
 
 from applications.models import Application
 
@@ -91,23 +90,14 @@ def staff_review_overview(competition):
 
 
 # The application columns the ranking reads, in the model's field order (as Model.from_db wants them).
-RANKING_COLUMNS = [
-    f.attname
-    for f in Application._meta.concrete_fields
-    if f.attname
-    in {"id", "reference", "title", "status", "requested_amount", "competition_id", "group_id", "region_id"}
-]
 
 
 @dataclass
 class RankedApplication:
-    """One row of the ranking.
+    """One row of the ranking: the application's columns the page shows, and its statistics.
 
-    The application's columns the ranking page shows are plain attributes (``pk``, ``reference``,
-    ``title``, ``status``, ``requested_amount``, ``group_name``, ``region_name``). ``application``
-    is the Application itself, built on first use, exactly as ``.only(*RANKING_COLUMNS)`` with
-    the two names annotated would give it: building thousands of model instances cost the page
-    a fifth of its time (bench/ranking.py), and the page does not need them.
+    Plain values, not model instances: a call can rank thousands of applications, and building
+    an Application (with group and region) for each cost the page a fifth of its time.
     """
 
     pk: int
@@ -124,15 +114,14 @@ class RankedApplication:
     disputed: bool
     cumulative: Decimal = Decimal("0")
     within_budget: bool = False
-    columns: tuple = field(default=(), repr=False, compare=False)  # RANKING_COLUMNS' values
-    db: str = field(default="default", repr=False, compare=False)
 
-    @cached_property
-    def application(self) -> Application:
-        application = Application.from_db(self.db, RANKING_COLUMNS, self.columns)
-        application.group_name = self.group_name
-        application.region_name = self.region_name
-        return application
+    @property
+    def status_label(self):
+        return Application.Status(self.status).label
+
+    @property
+    def decidable(self) -> bool:
+        return self.status in (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 
 RANKING_SQL = """
@@ -193,32 +182,27 @@ RANKING_SORTS = {
 def ranking(competition, sort="mean") -> list[RankedApplication]:
     """Applications under or after review, best first, with the running total against the pool."""
     statistics = review_statistics(competition)
-    applications = Application.objects.filter(competition=competition, status__in=RANKED_STATUSES).values_list(
-        *RANKING_COLUMNS, "group__name", "region__name"
-    )
-    at = {name: position for position, name in enumerate(RANKING_COLUMNS)}
-    width = len(RANKING_COLUMNS)
+    columns = ("pk", "reference", "title", "status", "requested_amount", "group__name", "region__name")
     threshold = competition.disagreement_threshold
     rows = []
-    for values in applications:
-        pk = values[at["id"]]
+    for pk, reference, title, status, requested, group_name, region_name in Application.objects.filter(
+        competition=competition, status__in=RANKED_STATUSES
+    ).values_list(*columns):
         count, mean, spread, normalised = statistics.get(pk, (0, None, None, None))
         rows.append(
             RankedApplication(
                 pk=pk,
-                reference=values[at["reference"]],
-                title=values[at["title"]],
-                status=values[at["status"]],
-                requested_amount=values[at["requested_amount"]],
-                group_name=values[width],
-                region_name=values[width + 1],
+                reference=reference,
+                title=title,
+                status=status,
+                requested_amount=requested,
+                group_name=group_name,
+                region_name=region_name,
                 reviews=count,
                 mean=mean,
                 spread=spread,
                 normalised=normalised,
                 disputed=spread is not None and count > 1 and spread > threshold,
-                columns=values[:width],
-                db=applications.db,
             )
         )
     rows.sort(key=RANKING_SORTS.get(sort, RANKING_SORTS["mean"]))

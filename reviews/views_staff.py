@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -180,6 +181,9 @@ def complete_review(request, pk):
     return redirect("applications:detail", pk=pk)
 
 
+RANKING_PAGE_SIZE = 100
+
+
 @staff_required
 def ranking(request, pk):
     call = _call(pk)
@@ -192,12 +196,15 @@ def ranking(request, pk):
     proposals = AwardProposal.objects.filter(
         application__competition=call, status=AwardProposal.Status.PENDING
     ).select_related("application", "proposed_by")
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/staff/ranking.html",
         {
             "call": call,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "first_rank": page.start_index(),
             "sort": sort,
             "summary": money_summary(call),
             "proposals": proposals,
@@ -230,21 +237,20 @@ def _ranking_csv(call, rows):
         ]
     )
     for rank, row in enumerate(rows, start=1):
-        a = row.application
         writer.writerow(
             [
                 rank,
-                a.reference,
-                a.title,
-                a.group_name,
-                a.region_name or "",
-                a.get_status_display(),
+                row.reference,
+                row.title,
+                row.group_name,
+                row.region_name or "",
+                row.status_label,
                 row.reviews,
                 row.mean or "",
                 row.spread or "",
                 row.normalised if row.normalised is not None else "",
                 "yes" if row.disputed else "",
-                a.requested_amount,
+                row.requested_amount,
                 row.cumulative,
                 call.currency,
                 "yes" if row.within_budget else "no",

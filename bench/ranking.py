@@ -1,0 +1,435 @@
+"""Benchmark: the staff ranking page at 5,000 applications and 15,000 reviews on PostgreSQL.
+
+Not a test (pytest collects only ``tests/``). Run from the project root::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/smallgrants_bench .venv/bin/python bench/ranking.py
+
+It never touches the database named in DATABASE_URL: Django's test-database machinery creates
+``<name>_ranking`` next to it, migrates it, loads the data, measures, and drops it again (keep it,
+and reuse it on the next run, with ``--keep``). See bench/README.md.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+TARGET_MS = 300.0
+APPLICATIONS = 5_000
+REVIEWERS = 30
+REVIEWS_PER_APPLICATION = 3
+BATCH = 2_000
+SEED = 42
+CALL_SLUG = "bench-ranking"
+# (name, weight, max score)
+CRITERIA = [
+    ("Relevance", Decimal("2"), 5),
+    ("Feasibility", Decimal("1.5"), 5),
+    ("Budget", Decimal("1"), 10),
+    ("Impact", Decimal("1"), 10),
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="timed requests (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the benchmark database afterwards and reuse it if it exists"
+    )
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of one page request")
+    parser.add_argument("--explain", action="store_true", help="also print EXPLAIN ANALYZE of the ranking SQL")
+    return parser.parse_args()
+
+
+def require_postgres():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        sys.exit(
+            "bench/ranking.py measures PostgreSQL only. Set DATABASE_URL, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/smallgrants_bench .venv/bin/python bench/ranking.py"
+        )
+
+
+def ms_stats(samples):
+    ordered = sorted(samples)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
+    return {
+        "min": round(ordered[0], 2),
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(p95, 2),
+        "max": round(ordered[-1], 2),
+    }
+
+
+def timed(fn, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def load_data():
+    """One call, 4 criteria, 5,000 reviewed applications, 30 reviewers, 15,000 submitted reviews."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.roles import grant_role
+    from applications.models import ApplicantGroup, Application, BudgetLine
+    from grants.models import Competition, Programme, Region, RubricCriterion
+    from reviews.models import Assignment, CriterionScore, PoolMembership, Review
+
+    rng = random.Random(SEED)
+    now = timezone.now()
+    with transaction.atomic():
+        regions = Region.objects.bulk_create([Region(country="PL", name=f"Bench region {i:02d}") for i in range(16)])
+        programme = Programme.objects.create(name="Bench programme", funder_name="Bench Foundation")
+        call = Competition.objects.create(
+            programme=programme,
+            title="Benchmark call",
+            slug=CALL_SLUG,
+            description="Benchmark data.",
+            is_published=True,
+            currency="EUR",
+            budget_pool=Decimal("2000000.00"),
+            min_grant=Decimal("500.00"),
+            max_grant=Decimal("5000.00"),
+            time_zone="Europe/Warsaw",
+            opens_at=now - timedelta(days=90),
+            closes_at=now - timedelta(days=60),
+            project_start_earliest=(now + timedelta(days=30)).date(),
+            project_end_latest=(now + timedelta(days=300)).date(),
+            reviewers_per_application=REVIEWS_PER_APPLICATION,
+            review_deadline=now - timedelta(days=5),
+            disagreement_threshold=Decimal("15"),
+        )
+        criteria = RubricCriterion.objects.bulk_create(
+            [
+                RubricCriterion(competition=call, name=name, weight=weight, max_score=max_score, position=i)
+                for i, (name, weight, max_score) in enumerate(CRITERIA)
+            ]
+        )
+
+        staff = User(username="bench-staff", email="staff@bench.example", full_name="Bench Staff", time_zone="")
+        staff.set_unusable_password()
+        staff.save()
+        grant_role(staff, settings.ROLE_STAFF)
+        reviewers = []
+        for i in range(REVIEWERS):
+            user = User(username=f"bench-reviewer-{i:02d}", email=f"reviewer{i:02d}@bench.example")
+            user.full_name = f"Reviewer {i:02d}"
+            user.set_unusable_password()
+            reviewers.append(user)
+        reviewers = User.objects.bulk_create(reviewers)
+        Group.objects.get_or_create(name=settings.ROLE_REVIEWER)[0].user_set.add(*reviewers)
+        PoolMembership.objects.bulk_create(
+            [PoolMembership(competition=call, reviewer=r, added_by=staff, conflicts_declared_at=now) for r in reviewers]
+        )
+
+        groups = ApplicantGroup.objects.bulk_create(
+            [
+                ApplicantGroup(
+                    name=f"Neighbourhood group {i:05d}",
+                    region=regions[i % len(regions)],
+                    contact_email=f"group{i:05d}@bench.example",
+                )
+                for i in range(APPLICATIONS)
+            ],
+            batch_size=BATCH,
+        )
+        applications = Application.objects.bulk_create(
+            [
+                Application(
+                    competition=call,
+                    group=group,
+                    status=Application.Status.REVIEWED,
+                    reference=f"BENCH-{i + 1:05d}",
+                    title=f"Community project {i + 1}",
+                    summary="A neighbourhood project.",
+                    region=group.region,
+                    requested_amount=Decimal(rng.randrange(50, 501) * 10),
+                    submitted_at=now - timedelta(days=61),
+                    screened_at=now - timedelta(days=55),
+                )
+                for i, group in enumerate(groups)
+            ],
+            batch_size=BATCH,
+        )
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(application=a, description="Materials", quantity=Decimal("1"), unit_cost=a.requested_amount)
+                for a in applications
+            ],
+            batch_size=BATCH,
+        )
+        assignments = Assignment.objects.bulk_create(
+            [
+                Assignment(application=a, reviewer=r, assigned_by=staff, due_at=call.review_deadline)
+                for a in applications
+                for r in rng.sample(reviewers, REVIEWS_PER_APPLICATION)
+            ],
+            batch_size=BATCH,
+        )
+        reviews = Review.objects.bulk_create(
+            [
+                Review(
+                    assignment=a,
+                    status=Review.Status.SUBMITTED,
+                    submitted_at=now - timedelta(days=10),
+                    recommendation=rng.choice(Review.Recommendation.values),
+                )
+                for a in assignments
+            ],
+            batch_size=BATCH,
+        )
+        # Scores: the application's quality, the reviewer's harshness and noise, so that means,
+        # spreads and reviewer normalisation all vary.
+        quality = {a.pk: rng.random() for a in applications}
+        harshness = {r.pk: rng.gauss(0, 0.12) for r in reviewers}
+        by_assignment = {a.pk: a for a in assignments}
+        scores = []
+        for review in reviews:
+            assignment = by_assignment[review.assignment_id]
+            for criterion in criteria:
+                level = quality[assignment.application_id] + harshness[assignment.reviewer_id] + rng.gauss(0, 0.15)
+                score = min(criterion.max_score, max(0, round(level * criterion.max_score)))
+                scores.append(CriterionScore(review=review, criterion=criterion, score=score))
+        CriterionScore.objects.bulk_create(scores, batch_size=BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return call
+
+
+def data_sizes(call):
+    from applications.models import Application
+    from reviews.models import Assignment, CriterionScore, PoolMembership, Review
+
+    return {
+        "applications": Application.objects.filter(competition=call).count(),
+        "criteria": call.criteria.count(),
+        "reviewers_in_pool": PoolMembership.objects.filter(competition=call).count(),
+        "assignments": Assignment.objects.filter(application__competition=call).count(),
+        "submitted_reviews": Review.objects.filter(
+            assignment__application__competition=call, status=Review.Status.SUBMITTED
+        ).count(),
+        "criterion_scores": CriterionScore.objects.filter(review__assignment__application__competition=call).count(),
+    }
+
+
+def git_describe():
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        )
+        return {"commit": head, "dirty": dirty}
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+
+
+def measure(call, args):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from grants.models import Competition
+    from reviews.selectors import ranking, review_statistics
+
+    url = reverse("reviews:staff_ranking", kwargs={"pk": call.pk})
+    client = Client()
+    client.force_login(User.objects.get(username="bench-staff"))
+
+    def get_page():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    for _ in range(args.warmup):
+        response = get_page()
+    html = response.content.decode()
+    # Table rows, less the header row and the funding line.
+    rows_on_page = html.count("<tr") - html.count("<thead><tr") - html.count('<tr class="table-danger">')
+    from reviews.views_staff import RANKING_PAGE_SIZE
+
+    # The page shows the first RANKING_PAGE_SIZE rows of the full ranking (computed for all of them).
+    if rows_on_page != min(APPLICATIONS, RANKING_PAGE_SIZE):
+        print(f"warning: {rows_on_page} rows on the page, expected {min(APPLICATIONS, RANKING_PAGE_SIZE)}")
+
+    with CaptureQueriesContext(connection) as captured:
+        get_page()
+    queries = [q["sql"] for q in captured.captured_queries]
+
+    # The view loads the call with its programme; so does the selector measurement.
+    fresh_call = Competition.objects.select_related("programme").get(pk=call.pk)
+    for _ in range(args.warmup):
+        ranking(fresh_call)
+        review_statistics(fresh_call)
+    # Interleaved, so that the three see the same machine (a shared box's load comes and goes).
+    page, selector, sql = [], [], []
+    for _ in range(args.runs):
+        page += timed(get_page, 1)
+        selector += timed(lambda: ranking(fresh_call), 1)
+        sql += timed(lambda: review_statistics(fresh_call), 1)
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        get_page()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    if args.explain:
+        from reviews.selectors import RANKING_SQL
+
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + RANKING_SQL, [call.pk])
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+    return {
+        "url": url,
+        "response_bytes": len(html.encode()),
+        "rows_on_page": rows_on_page,
+        "queries_per_page": len(queries),
+        "queries": queries,
+        "page_ms": page,
+        "selector_ms": selector,
+        "sql_ms": sql,
+    }
+
+
+def main():
+    args = parse_args()
+    require_postgres()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/ranking.py measures PostgreSQL only; DATABASE_URL does not point at PostgreSQL.")
+
+    # setup_test_environment() is deliberately not called: it swaps in an instrumented template
+    # renderer (a signal and a context copy per template) that a real server does not pay for.
+    # Our own name, so that we never drop the test_<name> database of a pytest run next door.
+    connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_ranking"
+    test_name = connection.creation._get_test_db_name()
+    reuse = False
+    if args.keep:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [test_name])
+            reuse = cursor.fetchone() is not None
+    print(
+        f"Benchmark database: {test_name} ({'reusing it' if reuse else 'creating it'}; "
+        f"{'kept' if args.keep else 'dropped'} at the end)"
+    )
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep)
+    try:
+        from grants.models import Competition
+
+        call = Competition.objects.filter(slug=CALL_SLUG).first()
+        if call is None:
+            start = time.perf_counter()
+            call = load_data()
+            print(f"Loaded the data in {time.perf_counter() - start:.1f} s")
+        sizes = data_sizes(call)
+        result = measure(call, args)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            pg_version = cursor.fetchone()[0]
+    finally:
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+
+    stats = {key: ms_stats(result[f"{key}_ms"]) for key in ("page", "selector", "sql")}
+    passed = stats["page"]["median"] < TARGET_MS
+
+    print()
+    print(
+        f"Staff ranking page, {sizes['applications']:,} applications, {sizes['submitted_reviews']:,} reviews "
+        f"({sizes['criterion_scores']:,} criterion scores, {sizes['criteria']} criteria, "
+        f"{sizes['reviewers_in_pool']} reviewers), PostgreSQL {pg_version}"
+    )
+    load = os.getloadavg()
+    print(
+        f"{args.runs} timed runs after {args.warmup} warm-up runs; times in ms; "
+        f"{os.cpu_count()} CPUs, load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
+    )
+    print()
+    print(f"{'':<34}{'min':>9}{'median':>9}{'p95':>9}")
+    labels = {
+        "page": "page (client.get, whole stack)",
+        "selector": "selector ranking(call)",
+        "sql": "SQL review_statistics(call)",
+    }
+    for key, label in labels.items():
+        s = stats[key]
+        print(f"{label:<34}{s['min']:>9.1f}{s['median']:>9.1f}{s['p95']:>9.1f}")
+    print()
+    print(
+        f"queries per page: {result['queries_per_page']}; response: {result['response_bytes'] / 1024:,.0f} KiB, "
+        f"{result['rows_on_page']:,} rows"
+    )
+    verdict = "PASS" if passed else "FAIL"
+    print(f"{verdict}: page median {stats['page']['median']:.1f} ms (target < {TARGET_MS:.0f} ms)")
+
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = results_dir / f"ranking-{stamp}.json"
+    import django as dj
+
+    payload = {
+        "benchmark": "staff ranking page",
+        "timestamp": stamp,
+        "git": git_describe(),
+        "python": platform.python_version(),
+        "django": dj.get_version(),
+        "postgresql": pg_version,
+        "database": test_name,
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in load],
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "data": sizes,
+        "target_ms": TARGET_MS,
+        "passed": passed,
+        "stats_ms": stats,
+        **{key: result[key] for key in ("url", "response_bytes", "rows_on_page", "queries_per_page", "queries")},
+        "samples_ms": {key: [round(v, 3) for v in result[f"{key}_ms"]] for key in ("page", "selector", "sql")},
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"results: {path.relative_to(ROOT)}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
