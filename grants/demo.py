@@ -207,7 +207,33 @@ def load_demo_data() -> dict:
         )
         submitted.append(application)
     _review_closed_call(closed_call, submitted, users)
+    _fund_one(submitted[0], users)
     return users
+
+
+def _fund_one(application, users):
+    """Award the best-reviewed application, plan its payments and give it a mentor."""
+    from . import awards, mentoring
+
+    staff = users["staff@example.org"]
+    application.refresh_from_db()
+    awards.award_decide(
+        application=application,
+        amount=application.requested_amount,
+        by=staff,
+        conditions="Send the photos of every issue with the final report.",
+    )
+    first = (application.requested_amount * Decimal("0.8")).quantize(Decimal("0.01"))
+    tranche, _rest = awards.tranches_set(
+        application=application,
+        by=staff,
+        rows=[
+            {"label": "On signature of the contract", "amount": first},
+            {"label": "After the final report is accepted", "amount": application.requested_amount - first},
+        ],
+    )
+    awards.tranche_mark_paid(tranche=tranche, paid_on=timezone.localdate(), by=staff)
+    mentoring.mentor_assign(application=application, mentor=users["mentor@example.org"], by=staff)
 
 
 def _review_closed_call(call, applications, users):
