@@ -16,12 +16,13 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from common import git_describe, require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,15 +54,6 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of one page request")
     parser.add_argument("--explain", action="store_true", help="also print EXPLAIN ANALYZE of the ranking SQL")
     return parser.parse_args()
-
-
-def require_postgres():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        sys.exit(
-            "bench/ranking.py measures PostgreSQL only. Set DATABASE_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/smallgrants_bench .venv/bin/python bench/ranking.py"
-        )
 
 
 def ms_stats(samples):
@@ -234,19 +226,6 @@ def data_sizes(call):
     }
 
 
-def git_describe():
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        )
-        return {"commit": head, "dirty": dirty}
-    except (OSError, subprocess.CalledProcessError):
-        return {"commit": None, "dirty": None}
-
-
 def measure(call, args):
     from django.db import connection
     from django.test import Client
@@ -323,7 +302,7 @@ def measure(call, args):
 
 def main():
     args = parse_args()
-    require_postgres()
+    require_postgres("ranking.py", "smallgrants_bench")
 
     import django
 

@@ -25,13 +25,14 @@ import os
 import platform
 import random
 import re
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from common import git_describe, require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,28 +67,6 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=3, help="second sweeps per size (default 3; the fastest counts)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each first sweep")
     return parser.parse_args()
-
-
-def require_postgres():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        sys.exit(
-            "bench/sweep.py measures PostgreSQL only. Set DATABASE_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/smallgrants_sweep .venv/bin/python bench/sweep.py"
-        )
-
-
-def git_describe():
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        )
-        return {"commit": head, "dirty": dirty}
-    except (OSError, subprocess.CalledProcessError):
-        return {"commit": None, "dirty": None}
 
 
 def load_data(size, now):
@@ -444,7 +423,7 @@ def run_size(size, now, args):
 
 def main():
     args = parse_args()
-    require_postgres()
+    require_postgres("sweep.py", "smallgrants_sweep")
 
     import django
 
