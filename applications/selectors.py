@@ -1,7 +1,7 @@
 """Read queries for groups and applications, scoped to who asks. Never N+1."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django_fsm_log.models import StateLog
 
 from accounts.rules import is_programme_staff
@@ -10,13 +10,14 @@ from .models import ApplicantGroup, Application, GroupMembership
 
 
 def applications_visible_to(user):
-    """Applications ``user`` may open: their groups' ones; all of them for programme staff."""
+    """Applications ``user`` may open: their groups' ones and the mini-projects they mentor; all of
+    them for programme staff."""
     queryset = Application.objects.select_related("competition", "group", "region")
     if not user.is_authenticated:
         return queryset.none()
     if is_programme_staff(user):
         return queryset
-    return queryset.filter(group__memberships__user=user)
+    return queryset.filter(Q(group__memberships__user=user) | Q(mentor=user)).distinct()
 
 
 def groups_of(user):

@@ -187,3 +187,14 @@ def test_the_mentor_dashboard_lists_only_their_projects_overdue_first(client, dj
     assert someone_elses.reference not in html and "overdue" in html
     client.force_login(member_of(overdue.group))
     assert client.get(reverse("grants:mentor_dashboard")).status_code == 404
+
+
+def test_the_mentor_reads_the_project_they_mentor_and_no_other(client):
+    staff = staff_user()
+    mentor = UserFactory(roles=["mentor"])
+    mine, other = funded_application(staff=staff), funded_application(staff=staff)
+    mentoring.mentor_assign(application=mine, mentor=mentor, by=staff)
+    client.force_login(mentor)
+    assert client.get(reverse("applications:detail", kwargs={"pk": mine.pk})).status_code == 200
+    assert client.get(reverse("applications:detail", kwargs={"pk": other.pk})).status_code == 404
+    assert client.get(reverse("applications:edit", kwargs={"pk": mine.pk})).status_code == 404
