@@ -158,6 +158,7 @@ def report_edit(request, pk):
         initial=ReportForm.initial_from(report),
     )
     editable = report.status in reports.EDITABLE
+    section_errors = {}
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This report is submitted and can no longer be changed."))
@@ -165,10 +166,16 @@ def report_edit(request, pk):
         if form.is_valid():
             action = reports.report_submit if request.POST.get("action") == "submit" else reports.report_save
             try:
-                action(report=report, by=request.user, **form.draft())
+                # The draft is saved on its own first, so a refused submission loses nothing.
+                reports.report_save(report=report, by=request.user, **form.draft())
+                if action is reports.report_submit:
+                    reports.report_submit(report=report, by=request.user, **form.draft())
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                    if field in ("indicators", "spending"):
+                        section_errors[field] = errors  # shown under their sections
+                    else:
+                        form.add_error(field if field in form.fields else None, errors)
                 messages.error(
                     request, _("Your draft is saved, but it cannot be submitted yet. See the marked fields.")
                 )
@@ -189,6 +196,7 @@ def report_edit(request, pk):
             "call": call,
             "form": form,
             "editable": editable,
+            "section_errors": section_errors,
             "attachment_form": AttachmentForm(),
         },
     )

@@ -92,13 +92,15 @@ def review(request, pk):
     if request.method == "POST" and form.is_valid():
         action = services.review_submit if request.POST.get("action") == "submit" else services.review_save
         try:
-            action(
-                assignment=assignment,
-                by=request.user,
-                scores=form.scores(),
-                overall_comment=form.cleaned_data["overall_comment"],
-                recommendation=form.cleaned_data["recommendation"],
-            )
+            draft = {
+                "scores": form.scores(),
+                "overall_comment": form.cleaned_data["overall_comment"],
+                "recommendation": form.cleaned_data["recommendation"],
+            }
+            # The draft is saved on its own first, so a refused submission loses nothing.
+            services.review_save(assignment=assignment, by=request.user, **draft)
+            if action is services.review_submit:
+                services.review_submit(assignment=assignment, by=request.user, **draft)
         except ValidationError as error:
             for field, errors in (
                 error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]

@@ -169,3 +169,20 @@ def test_the_call_outbox_page_shows_what_was_sent(client, project, django_assert
     assert "No e-mails." in client.get(url, {"status": "failed"}).content.decode()
     client.force_login(member)
     assert client.get(url).status_code == 404
+
+
+def test_missing_figures_are_shown_under_their_sections(client, project):
+    application, _staff, member = project
+    report = application.reports.get()
+    client.force_login(member)
+    html = client.post(
+        reverse("grants:report", kwargs={"pk": report.pk}),
+        {"narrative": "Done.", "results": "All.", "action": "submit"},
+    ).content.decode()
+    indicators_heading = html.index(">Indicators</h2>")
+    spending_heading = html.index(">Spending against the budget</h2>")
+    missing_figure = html.index("Give a figure for every indicator")
+    missing_spending = html.index("Give the amount spent on every budget line")
+    assert indicators_heading < missing_figure < spending_heading < missing_spending
+    report.refresh_from_db()
+    assert (report.status, report.narrative) == ("draft", "Done.")

@@ -215,8 +215,12 @@ def test_scoring_draft_then_submit_and_it_becomes_read_only(client, world):
     client.post(url, {f"score_{relevance.pk}": "4", f"comment_{relevance.pk}": "Clear need.", "action": "save"})
     review = Review.objects.get()
     assert (review.status, review.scores.get().score) == ("draft", 4)
-    missing = client.post(url, {f"score_{relevance.pk}": "4", "action": "submit"})
+    missing = client.post(
+        url, {f"score_{relevance.pk}": "4", "overall_comment": "Kept as a draft.", "action": "submit"}
+    )
     assert "Choose a recommendation before you submit." in missing.content.decode()
+    review.refresh_from_db()
+    assert review.status == "draft" and review.overall_comment == "Kept as a draft."
     response = client.post(
         url, {f"score_{relevance.pk}": "5", "recommendation": "fund", "overall_comment": "Fund it.", "action": "submit"}
     )
