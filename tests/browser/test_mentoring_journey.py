@@ -252,7 +252,8 @@ def test_mentor_checks_in_group_reports_staff_accept_and_the_project_closes(page
     expect(page.get_by_role("button", name="Submit the report")).to_have_count(0)
     expect(page.get_by_label(label("What happened"))).to_be_disabled()
     # The copy kept in this browser is gone once the server has the report.
-    assert page.evaluate(f"localStorage.getItem('smallgrants-draft:report-{final.pk}')") is None
+    # (app.js clears it once the page's scripts have run: wait for that, do not race it.)
+    page.wait_for_function(f"localStorage.getItem('smallgrants-draft:report-{final.pk}') === null", timeout=5000)
     final.refresh_from_db()
     assert final.status == Report.Status.SUBMITTED and final.submitted_at is not None
     assert (final.narrative, final.results) == (NARRATIVE, RESULTS)
