@@ -1,6 +1,7 @@
 """Roles are Django groups. Programme staff also get ``is_staff`` for the Django admin."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 ROLES = (settings.ROLE_APPLICANT, settings.ROLE_REVIEWER, settings.ROLE_MENTOR, settings.ROLE_STAFF)
@@ -26,3 +27,8 @@ def grant_role(user, role: str) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_names", None)
+
+
+def users_with_role(role: str):
+    """Active users who hold ``role``."""
+    return get_user_model().objects.filter(groups__name=role, is_active=True).distinct()

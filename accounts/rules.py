@@ -2,6 +2,7 @@
 
 import rules
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 from .roles import user_role_names
 
@@ -19,3 +20,9 @@ def is_reviewer(user):
 @rules.predicate
 def is_mentor(user):
     return settings.ROLE_MENTOR in user_role_names(user)
+
+
+def require_staff(user) -> None:
+    """For services only programme staff may call."""
+    if not is_programme_staff(user):
+        raise PermissionDenied

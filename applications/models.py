@@ -96,14 +96,9 @@ class GroupInvitation(models.Model):
         return f"{self.email} → {self.group}"
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def with_budget_total(self):
-        return self.annotate(budget_total=Sum(_line_total_expression("budget_lines__")))
-
-
-def _line_total_expression(prefix=""):
+def _line_total_expression():
     return ExpressionWrapper(
-        F(f"{prefix}quantity") * F(f"{prefix}unit_cost"),
+        F("quantity") * F("unit_cost"),
         output_field=DecimalField(max_digits=MONEY_MAX_DIGITS + 6, decimal_places=MONEY_DECIMAL_PLACES * 2),
     )
 
@@ -174,8 +169,6 @@ class Application(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
-
-    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

@@ -1,4 +1,7 @@
-"""Who may do what with groups and applications. Every permission of this app is named here."""
+"""Who may do what with groups and applications. Every permission of this app is named here.
+
+Pages scope their querysets (``selectors.applications_visible_to``); these predicates guard the
+services and the state machine's transitions."""
 
 import rules
 
@@ -31,22 +34,10 @@ def forget_member_groups(user) -> None:
     user.__dict__.pop("_member_group_ids", None)
 
 
-@rules.predicate
-def is_draft(user, application):
-    return application is not None and application.status == "draft"
-
-
-rules.add_perm("applications.view_group", is_group_member | is_programme_staff)
-rules.add_perm("applications.change_group", is_group_member)
-rules.add_perm("applications.view_application", is_group_member | is_programme_staff)
-rules.add_perm("applications.change_application", is_group_member & is_draft)
-rules.add_perm("applications.decide_application", is_programme_staff)
-
-
 # django-fsm-2 permission callables: (instance, user) -> bool. ``user`` None is the system itself
 # (for example ``complete_review`` fired when the last review comes in).
 def can_act_for_group(instance, user) -> bool:
-    return user is not None and rules.test_rule("is_group_member_rule", user, instance)
+    return user is not None and is_group_member(user, instance)
 
 
 def can_withdraw(instance, user) -> bool:
@@ -62,6 +53,3 @@ def can_decide(instance, user) -> bool:
 
 def can_complete_review(instance, user) -> bool:
     return user is None or is_programme_staff(user)
-
-
-rules.add_rule("is_group_member_rule", is_group_member)

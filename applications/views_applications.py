@@ -18,6 +18,7 @@ from reviews.selectors import shared_reviewer_comments
 from . import selectors, services
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
+from .rules import is_group_member
 from .submission import NON_FIELD
 
 SHARED_TRANSITIONS = ("screen_out", "reject", "withdraw", "award", "request_changes", "close", "pay_tranche")
@@ -64,7 +65,7 @@ def _visible_application(request, pk):
 @member_required
 def application_detail(request, pk):
     application = _visible_application(request, pk)
-    is_member = application.group.memberships.filter(user=request.user).exists()
+    is_member = is_group_member(request.user, application)
     return render(
         request,
         "applications/application_detail.html",

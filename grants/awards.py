@@ -7,7 +7,7 @@ funder's side owns: proposals waiting for a second pair of eyes, and the payment
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,18 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
-from accounts.rules import is_programme_staff
+from accounts.rules import require_staff
 from applications import services as application_services
 from applications.models import Application
 
 from .models import AwardProposal, Competition, PaymentTranche
 from .money import format_money
 from .reports import close_if_complete, reports_schedule
-
-
-def _require_staff(user):
-    if not is_programme_staff(user):
-        raise PermissionDenied
 
 
 def needs_second_confirmation(competition, amount) -> bool:
@@ -40,7 +35,7 @@ def award_decide(*, application, amount, by, conditions="") -> Application | Awa
 
     Returns the awarded application, or the pending proposal (which commits nothing).
     """
-    _require_staff(by)
+    require_staff(by)
     competition = Competition.objects.select_for_update().get(pk=application.competition_id)
     if not needs_second_confirmation(competition, amount):
         awarded = application_services.application_award(
@@ -62,7 +57,7 @@ def award_decide(*, application, amount, by, conditions="") -> Application | Awa
 @transaction.atomic
 def proposal_confirm(*, proposal, by) -> Application:
     """A second staff member confirms: the award is made now, against the pool as it is now."""
-    _require_staff(by)
+    require_staff(by)
     proposal = AwardProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != AwardProposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been decided."))
@@ -89,7 +84,7 @@ def proposal_confirm(*, proposal, by) -> Application:
 
 @transaction.atomic
 def proposal_cancel(*, proposal, by) -> AwardProposal:
-    _require_staff(by)
+    require_staff(by)
     proposal = AwardProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != AwardProposal.Status.PENDING:
         raise ValidationError(_("This proposal has already been decided."))
@@ -116,7 +111,7 @@ def _log(application, by, transition, description):
 @transaction.atomic
 def award_reduce(*, application, amount, by, reason) -> Application:
     """Lower an award before any payment; the difference returns to the pool. Unpaid tranches go."""
-    _require_staff(by)
+    require_staff(by)
     Competition.objects.select_for_update().get(pk=application.competition_id)
     locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
     if locked.status != Application.Status.AWARDED:
@@ -148,7 +143,7 @@ def tranches_set(*, application, rows, by) -> list[PaymentTranche]:
 
     Paid tranches stay as they are; all tranches together must add up exactly to the award.
     """
-    _require_staff(by)
+    require_staff(by)
     locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
     if locked.status not in (Application.Status.AWARDED, Application.Status.REPORTED):
         raise ValidationError(_("Tranches can only be set for an awarded grant."))
@@ -171,7 +166,7 @@ def tranches_set(*, application, rows, by) -> list[PaymentTranche]:
 
 @transaction.atomic
 def tranche_mark_paid(*, tranche, paid_on, by) -> PaymentTranche:
-    _require_staff(by)
+    require_staff(by)
     tranche = PaymentTranche.objects.select_for_update().select_related("application").get(pk=tranche.pk)
     if tranche.paid_on:
         raise ValidationError(_("This tranche is already marked as paid."))

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import users_with_role
 
 from .models import CheckIn
 
@@ -17,9 +18,7 @@ class MentorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = User.objects.filter(
-            groups__name=settings.ROLE_MENTOR, is_active=True
-        ).order_by("full_name", "email")
+        self.fields["mentor"].queryset = users_with_role(settings.ROLE_MENTOR).order_by("full_name", "email")
 
 
 class ProjectDatesForm(forms.Form):

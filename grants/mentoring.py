@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import is_mentor, is_programme_staff
+from accounts.roles import users_with_role
+from accounts.rules import is_mentor, require_staff
 from applications.models import Application
 from notifications.services import outbox_enqueue
 
@@ -59,8 +59,7 @@ def checkins_schedule(*, application) -> list[CheckIn]:
 
 @transaction.atomic
 def mentor_assign(*, application, mentor, by) -> Application:
-    if not is_programme_staff(by):
-        raise PermissionDenied
+    require_staff(by)
     if not is_mentor(mentor):
         raise ValidationError({"mentor": _("Only people with the mentor role can mentor.")})
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -75,8 +74,7 @@ def mentor_assign(*, application, mentor, by) -> Application:
 @transaction.atomic
 def project_dates_change(*, application, start, end, by) -> Application:
     """Staff move a funded project's dates; the open check-ins follow, held ones stay."""
-    if not is_programme_staff(by):
-        raise PermissionDenied
+    require_staff(by)
     if not start or not end or end < start:
         raise ValidationError({"planned_end": _("The end must not be before the start.")})
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -95,12 +93,8 @@ def reschedule_call(competition) -> None:
         checkins_schedule(application=application)
 
 
-def staff_users():
-    return get_user_model().objects.filter(groups__name=settings.ROLE_STAFF, is_active=True).distinct()
-
-
 def alert_staff(*, kind, key, template, context, competition):
-    for person in staff_users():
+    for person in users_with_role(settings.ROLE_STAFF):
         outbox_enqueue(
             user=person,
             kind=kind,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import is_programme_staff
+from accounts.rules import require_staff
 from applications import services as application_services
 from applications.models import Application, Attachment
 from applications.rules import is_group_member
@@ -108,8 +108,7 @@ def report_submit(*, report, by, **draft) -> Report:
 
 
 def _lock_for_staff(report, by) -> Report:
-    if not is_programme_staff(by):
-        raise PermissionDenied
+    require_staff(by)
     report = Report.objects.select_for_update().select_related("application__competition").get(pk=report.pk)
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted or sent back."))
@@ -171,8 +170,7 @@ def close_if_complete(*, application, by) -> bool:
 
 @transaction.atomic
 def good_practice_mark(*, application, summary, by) -> GoodPractice:
-    if not is_programme_staff(by):
-        raise PermissionDenied
+    require_staff(by)
     if not summary.strip():
         raise ValidationError({"summary": _("Write a short public summary.")})
     if not application.reports.filter(kind=Report.Kind.FINAL, status=Report.Status.ACCEPTED).exists():

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
+from accounts.feedback import report_errors
 from applications import services as application_services
 from applications.models import Application
 from reviews.selectors import application_reviews, ranking
@@ -33,11 +34,6 @@ DECIDABLE = (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 def _application(pk):
     return get_object_or_404(Application.objects.select_related("competition__programme", "group", "region"), pk=pk)
-
-
-def _errors(request, error):
-    for message in getattr(error, "messages", None) or [_("You may not do this.")]:
-        messages.error(request, message)
 
 
 @staff_required
@@ -71,7 +67,7 @@ def decide(request, pk):
                     for field, errors in error.message_dict.items():
                         form.add_error(field if field in form.fields else None, errors)
                 else:
-                    _errors(request, error)
+                    report_errors(request, error)
             else:
                 return response
         application = _application(pk)
@@ -205,7 +201,7 @@ def proposal_decide(request, pk, verdict):
             awards.proposal_cancel(proposal=proposal, by=request.user)
             messages.success(request, _("The proposal is cancelled."))
     except (ValidationError, PermissionDenied) as error:
-        _errors(request, error)
+        report_errors(request, error)
     return redirect("grants:staff_decide", pk=proposal.application_id)
 
 
@@ -218,7 +214,7 @@ def tranche_paid(request, pk):
         try:
             awards.tranche_mark_paid(tranche=tranche, paid_on=form.cleaned_data["paid_on"], by=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The tranche is marked as paid."))
     else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required, staff_required
+from accounts.feedback import report_errors
 from accounts.rules import is_mentor
 from applications.forms import AttachmentForm
 from applications.models import Application
@@ -27,12 +28,6 @@ from .forms_projects import (
     StaffReportForm,
 )
 from .models import CheckIn, Competition, GoodPractice, Programme, Report
-
-
-def _errors(request, error):
-    for message in getattr(error, "messages", None) or [_("You may not do this.")]:
-        messages.error(request, message)
-
 
 # --- mentors --------------------------------------------------------------------------------
 
@@ -101,7 +96,7 @@ def mentor_assign(request, pk):
         try:
             mentoring.mentor_assign(application=application, mentor=form.cleaned_data["mentor"], by=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The mentor is assigned and the check-ins are scheduled."))
     else:
@@ -123,7 +118,7 @@ def project_dates(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The project's dates are changed; open check-ins and reports follow."))
     else:
@@ -211,11 +206,11 @@ def report_attachment(request, pk):
         try:
             reports.report_attachment_add(report=report, uploaded_file=form.cleaned_data["file"], by=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("The file is attached."))
     else:
-        _errors(request, ValidationError(form.errors.get("file", [_("Choose a file.")])))
+        report_errors(request, ValidationError(form.errors.get("file", [_("Choose a file.")])))
     return redirect("grants:report", pk=pk)
 
 
@@ -254,7 +249,7 @@ def staff_report(request, pk):
             else:
                 raise ValidationError(_("Check the form."))
         except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+            report_errors(request, error)
         else:
             return redirect("grants:staff_report", pk=pk)
     return render(

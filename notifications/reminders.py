@@ -12,10 +12,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.roles import users_with_role
 from applications.models import Application, GroupMembership
 from grants.models import CheckIn, Competition, Report
 from reviews.models import Assignment, Review
@@ -51,9 +51,7 @@ def _members(application_ids) -> dict[int, list]:
 
 
 def _staff():
-    return list(
-        get_user_model().objects.filter(groups__name=settings.ROLE_STAFF, is_active=True).distinct().order_by("pk")
-    )
+    return list(users_with_role(settings.ROLE_STAFF).order_by("pk"))
 
 
 def _item(user, kind, key, call, **context):

@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import users_with_role
 from applications.models import ApplicantGroup, Application
 from grants.models import Region
 
@@ -116,7 +118,7 @@ class PoolAddForm(forms.Form):
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = (
-            User.objects.filter(groups__name="reviewer")
+            users_with_role(settings.ROLE_REVIEWER)
             .exclude(review_pools__competition=competition)
             .order_by("full_name", "email")
         )

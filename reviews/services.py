@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.rules import is_programme_staff, is_reviewer
+from accounts.rules import is_reviewer, require_staff
 from applications import services as application_services
 from applications.models import Application
 from grants.models import Competition
@@ -25,16 +25,11 @@ from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review
 REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
 
 
-def _require_staff(user):
-    if not is_programme_staff(user):
-        raise PermissionDenied
-
-
 # --- the pool -------------------------------------------------------------------------------
 
 
 def pool_add(*, competition, reviewer, by) -> PoolMembership:
-    _require_staff(by)
+    require_staff(by)
     if not is_reviewer(reviewer):
         raise ValidationError({"reviewer": _("Only people with the reviewer role can review.")})
     membership, _created = PoolMembership.objects.get_or_create(
@@ -45,7 +40,7 @@ def pool_add(*, competition, reviewer, by) -> PoolMembership:
 
 @transaction.atomic
 def pool_remove(*, competition, reviewer, by) -> None:
-    _require_staff(by)
+    require_staff(by)
     if Assignment.objects.filter(application__competition=competition, reviewer=reviewer).exists():
         raise ValidationError(_("This reviewer still has assignments in this call; remove them first."))
     PoolMembership.objects.filter(competition=competition, reviewer=reviewer).delete()
@@ -166,7 +161,7 @@ def _create_assignment(application, reviewer, by) -> Assignment:
 
 @transaction.atomic
 def assignment_create(*, application, reviewer, by) -> Assignment:
-    _require_staff(by)
+    require_staff(by)
     application = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
     _check_assignable(application, reviewer)
     return _create_assignment(application, reviewer, by)
@@ -174,7 +169,7 @@ def assignment_create(*, application, reviewer, by) -> Assignment:
 
 @transaction.atomic
 def assignment_remove(*, assignment, by) -> None:
-    _require_staff(by)
+    require_staff(by)
     if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
         raise ValidationError(_("An assignment whose review is submitted cannot be removed."))
     assignment.delete()
@@ -189,7 +184,7 @@ def assign_automatically(*, competition, by, avoid_same_region=False) -> dict:
     round across all applications, so loads stay within one of each other where conflicts allow.
     Returns ``{"created": n, "unfilled": [references]}``.
     """
-    _require_staff(by)
+    require_staff(by)
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     pool = list(PoolMembership.objects.filter(competition=competition).select_related("reviewer"))
     reviewers = {m.reviewer_id: m.reviewer for m in pool}
