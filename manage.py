@@ -88,6 +88,9 @@ def _run_tests(args: list[str]) -> None:
     print(f"[test] database: {env.get('DATABASE_URL', 'sqlite (in memory)')}", flush=True)
     python = sys.executable
     subprocess.check_call([python, str(BASE_DIR / "manage.py"), "setup_assets"], env=env)
+    # The layers contract (pyproject.toml, docs/architecture.md): an upward import fails the build.
+    print("[test] lint-imports: checking the layers contract", flush=True)
+    subprocess.check_call([str(Path(python).parent / "lint-imports"), "--no-cache"], cwd=BASE_DIR, env=env)
     if shutil.which("chromium") is None and os.path.exists("/usr/bin/apt-get") and os.geteuid() == 0:
         print("[set-up] installing Debian's Chromium for the browser tests", flush=True)
         subprocess.call(["apt-get", "update", "-qq"])

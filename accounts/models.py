@@ -13,7 +13,7 @@ class User(AbstractUser):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     home_region = models.ForeignKey(
-        "grants.Region",
+        "regions.Region",
         verbose_name=_("home region"),
         null=True,
         blank=True,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Region
+from regions.models import Region
 
 from .models import ApplicantGroup, Application, BudgetLine
 
@@ -158,3 +158,28 @@ class WithdrawForm(forms.Form):
     comment = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ScreeningForm(forms.Form):
+    ACTIONS = [("eligible", _("Eligible: may be reviewed")), ("ineligible", _("Ineligible"))]
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=ACTIONS, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    reason = forms.CharField(
+        label=_("Reason the applicant will read (for ineligible)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
+    )
+    applications = forms.ModelMultipleChoiceField(label=_("Applications"), queryset=Application.objects.none())
+
+    def __init__(self, *args, competition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = Application.objects.filter(
+            competition=competition, status=Application.Status.SUBMITTED
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "ineligible" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Tell the applicant why the application is ineligible."))
+        return cleaned

@@ -14,10 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from grants.models import Competition, Region, money_field
+from config.registry import Registry
+from grants.models import Competition, money_field
 from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from regions.models import Region
 
 from . import rules as app_rules
+from .submission import submission_errors
+
+# Callables ``check(application) -> bool``: has money been paid on this award? Filled by the layer
+# that pays (``projects``), so this model never looks up a layer.
+money_paid_checks = Registry("money paid checks")
 
 
 class ApplicantGroup(models.Model):
@@ -195,6 +202,14 @@ class Application(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def awaits_screening(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_withdrawable_by_group(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.IN_REVIEW)
+
     # --- the state machine (see DESIGN.md). Called only from applications.services. ---
 
     @fsm_log_by
@@ -289,14 +304,12 @@ class Application(FSMModelMixin, models.Model):
     # --- conditions ---
 
     def can_be_submitted(self) -> bool:
-        from .submission import submission_errors
-
         # ``submitted_at`` is set by the service just before the transition: check at that moment.
         return not submission_errors(self, now=self.submitted_at)
 
     def nothing_paid_yet(self) -> bool:
-        """An award can be declined only before money has moved."""
-        return self.status != self.Status.AWARDED or not self.tranches.filter(paid_on__isnull=False).exists()
+        """An award can be declined only before money has moved (``projects`` knows the payments)."""
+        return self.status != self.Status.AWARDED or not any(paid(self) for paid in money_paid_checks)
 
     def award_fits_request(self) -> bool:
         return (
@@ -369,13 +382,13 @@ def _attachment_path(instance, filename):
 
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    report = models.ForeignKey(
-        "grants.Report",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attachments",
-        help_text=_("Set for photos and receipts of a report; empty for the application's own files."),
+
+    class Purpose(models.TextChoices):
+        APPLICATION = "application", _("Part of the application")
+        LATER = "later", _("Added after the award (a report's photos and receipts)")
+
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION, db_index=True
     )
     file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)

@@ -13,20 +13,15 @@ def is_group_member(user, obj):
     """``obj`` is an ApplicantGroup or anything with a ``group_id`` (an application)."""
     if obj is None or not user.is_authenticated:
         return False
-    from .models import ApplicantGroup
-
-    group_id = obj.pk if isinstance(obj, ApplicantGroup) else obj.group_id
+    group_id = obj.group_id if hasattr(obj, "group_id") else obj.pk
     return group_id in member_group_ids(user)
 
 
 def member_group_ids(user) -> set[int]:
-    """The ids of the groups ``user`` belongs to, asked once per user object."""
-    from .models import GroupMembership
-
+    """The ids of the groups ``user`` belongs to, asked once per user object. (Through the user's
+    reverse relation: this module is imported by ``models``, so it imports no model.)"""
     if "_member_group_ids" not in user.__dict__:
-        user.__dict__["_member_group_ids"] = set(
-            GroupMembership.objects.filter(user=user).values_list("group_id", flat=True)
-        )
+        user.__dict__["_member_group_ids"] = set(user.group_memberships.values_list("group_id", flat=True))
     return user.__dict__["_member_group_ids"]
 
 
@@ -44,7 +39,9 @@ def can_withdraw(instance, user) -> bool:
     """The group withdraws its application; staff may record that a grantee declined its award."""
     if user is None:
         return False
-    return can_act_for_group(instance, user) or (instance.status == "awarded" and is_programme_staff(user))
+    return can_act_for_group(instance, user) or (
+        instance.status == instance.Status.AWARDED and is_programme_staff(user)
+    )
 
 
 def can_decide(instance, user) -> bool:

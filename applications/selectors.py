@@ -1,12 +1,18 @@
 """Read queries for groups and applications, scoped to who asks. Never N+1."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 from django_fsm_log.models import StateLog
 
 from accounts.rules import is_programme_staff
+from audit.actions import action as audit_action
+from audit.selectors import audit_for_application
 
-from .models import ApplicantGroup, Application, GroupMembership
+from .models import ApplicantGroup, Application, Attachment, GroupMembership
 
 
 def applications_visible_to(user):
@@ -43,26 +49,60 @@ def applicant_dashboard(user):
     return groups_of(user).prefetch_related(Prefetch("applications", queryset=applications))
 
 
-def application_timeline(application):
-    """Every transition of ``application``: who, when, from, to and the comment."""
-    return (
+# Transitions whose comment the group reads; other comments (a waitlisting note, say) are internal.
+SHARED_TRANSITIONS = ("screen_out", "reject", "withdraw", "award", "request_changes", "close")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    title: str
+    by: object
+    description: str
+    shared: bool
+
+
+def application_timeline(application, viewer) -> list[TimelineEntry]:
+    """Every transition of ``application`` and every audited staff change of it, oldest first, as
+    ``viewer`` (``pages.Viewer``) may see them: staff see everything; others see the transitions and
+    the changes declared as shared with the group. Two queries."""
+    transitions = (
         StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Application), object_id=application.pk)
-        .select_related("by", "content_type")
+        .select_related("by")
         .order_by("timestamp", "pk")
     )
+    entries = [
+        TimelineEntry(
+            when=log.timestamp,
+            title=log.get_state_display(),
+            by=log.by,
+            description=log.description or "",
+            shared=log.transition in SHARED_TRANSITIONS,
+        )
+        for log in transitions
+    ]
+    for entry in audit_for_application(application.pk).order_by("at", "pk"):
+        declared = audit_action(entry.action)
+        if viewer.is_staff or declared.shared_with_group:
+            entries.append(
+                TimelineEntry(
+                    when=entry.at,
+                    title=str(declared.title),
+                    by=entry.actor,
+                    description=entry.message,
+                    shared=declared.shared_with_group,
+                )
+            )
+    return sorted(entries, key=lambda e: e.when)
 
 
 def application_for_page(queryset, pk):
-    return queryset.prefetch_related(
-        "budget_lines", Prefetch("attachments", queryset=application_files()), "tranches"
-    ).get(pk=pk)
+    return queryset.prefetch_related("budget_lines", Prefetch("attachments", queryset=application_files())).get(pk=pk)
 
 
 def application_files():
     """The application's own attachments (report photos and receipts are the report's)."""
-    from .models import Attachment
-
-    return Attachment.objects.filter(report__isnull=True)
+    return Attachment.objects.filter(purpose=Attachment.Purpose.APPLICATION)
 
 
 def competition_applications(competition):
@@ -71,3 +111,13 @@ def competition_applications(competition):
         .select_related("group", "region")
         .order_by("-submitted_at", "-pk")
     )
+
+
+def members_by_application(application_ids) -> dict[int, list]:
+    """``{application_id: [users of its group]}`` in two queries, whatever the number of ids."""
+    by_group = defaultdict(list)
+    memberships = GroupMembership.objects.filter(group__applications__in=application_ids).select_related("user")
+    for membership in memberships.distinct():
+        by_group[membership.group_id].append(membership.user)
+    groups = Application.objects.filter(pk__in=application_ids).values_list("pk", "group_id")
+    return defaultdict(list, {application_id: by_group[group_id] for application_id, group_id in groups})

@@ -8,36 +8,22 @@ in the same transaction, and e-mail queued in the outbox (sent after commit).
 import hashlib
 from decimal import Decimal
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
+from audit.services import audit_record
 from grants.models import Competition
-from grants.money import format_money
 from notifications.services import outbox_enqueue
 
+from .attachments import attachment_create
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rules import can_decide, forget_member_groups, is_group_member
 from .submission import submission_errors
-
-# Content types we accept, detected from the file's bytes (never from its name or the browser).
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": (".pdf",),
-    "image/png": (".png",),
-    "image/jpeg": (".jpg", ".jpeg"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
-    "application/vnd.oasis.opendocument.text": (".odt",),
-    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
-}
-COMMITTED_STATUSES = (Application.Status.AWARDED, Application.Status.REPORTED, Application.Status.CLOSED)
-
+from .transitions import application_lock, not_possible, transition_run
 
 # --- groups ---------------------------------------------------------------------------------
 
@@ -175,64 +161,11 @@ def _save_budget_lines(application, rows):
         row["id"] = line.pk
 
 
-def validate_attachment(uploaded_file) -> str:
-    """Return the detected content type, or raise ValidationError with a clear message."""
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {
-                "size": round(uploaded_file.size / 1024 / 1024, 1),
-                "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
-            },
-            code="too_large",
-        )
-    head = uploaded_file.read(8192)
-    uploaded_file.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime == "application/zip" and uploaded_file.name.lower().endswith((".docx", ".xlsx", ".odt", ".ods")):
-        mime = _office_type(uploaded_file)
-    name = uploaded_file.name.lower()
-    if mime not in ALLOWED_ATTACHMENT_TYPES or not name.endswith(ALLOWED_ATTACHMENT_TYPES[mime]):
-        raise ValidationError(
-            _("This file type is not accepted. Upload a PDF, PNG, JPEG, DOCX, XLSX, ODT or ODS file."),
-            code="bad_type",
-        )
-    return mime
-
-
-def _office_type(uploaded_file) -> str:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode() if "mimetype" in names else ""
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
-        return ""
-    finally:
-        uploaded_file.seek(0)
-    if mimetype in ALLOWED_ATTACHMENT_TYPES:
-        return mimetype
-    if "word/document.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if "xl/workbook.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return ""
-
-
 @transaction.atomic
 def attachment_add(*, application, uploaded_file, by) -> Attachment:
     locked = _lock_draft(application, by)
-    content_type = validate_attachment(uploaded_file)
-    original_name = uploaded_file.name.replace("\\", "/").rsplit("/", 1)[-1][:255]
-    return Attachment.objects.create(
-        application=locked,
-        file=uploaded_file,
-        original_name=original_name,
-        content_type=content_type,
-        size=uploaded_file.size,
-        uploaded_by=by,
+    return attachment_create(
+        application=locked, uploaded_file=uploaded_file, by=by, purpose=Attachment.Purpose.APPLICATION
     )
 
 
@@ -248,31 +181,6 @@ def attachment_delete(*, attachment, by) -> None:
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _not_possible(application) -> ValidationError:
-    return ValidationError(
-        _("This application is now “%(status)s”, so this step is not possible.")
-        % {"status": application.get_status_display()},
-        code="wrong_state",
-    )
-
-
-def _run_transition(locked: Application, name: str, by, comment: str = "") -> Application:
-    method = getattr(locked, name)
-    if not can_proceed(method, check_conditions=False):
-        raise _not_possible(locked)
-    if not has_transition_perm(method, by):
-        if not can_proceed(method):
-            raise ValidationError(_("The conditions for this step are not met."), code="conditions")
-        raise PermissionDenied
-    method(by=by, description=comment or None)
-    locked.save()
-    return locked
-
-
-def _lock(application) -> Application:
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
 def notify_members(application, *, kind, template, extra=None, in_group_language=False):
     """One outbox e-mail to every member of the application's group (each exactly once)."""
     members = application.group.memberships.select_related("user")
@@ -284,7 +192,7 @@ def notify_members(application, *, kind, template, extra=None, in_group_language
             dedupe_key=f"{kind}:{application.pk}:{user.pk}",
             template=template,
             context={"application": application, "call": application.competition, **(extra or {})},
-            competition=application.competition,
+            scope=application.competition.outbox_scope,
             language=application.group.language if in_group_language else None,
         )
 
@@ -310,7 +218,7 @@ def _snapshot(application) -> dict:
         ],
         "attachments": [
             {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
-            for a in application.attachments.filter(report__isnull=True)
+            for a in application.attachments.filter(purpose=Attachment.Purpose.APPLICATION)
         ],
     }
 
@@ -330,7 +238,7 @@ def application_submit(*, application, by, now=None) -> Application:
     if locked.status != Application.Status.DRAFT:
         if locked.status == Application.Status.SUBMITTED:
             raise ValidationError(_("This application has already been submitted."), code="already_submitted")
-        raise _not_possible(locked)
+        raise not_possible(locked)
     if not is_group_member(by, locked):
         raise PermissionDenied
     errors = submission_errors(locked, now=now)
@@ -338,14 +246,14 @@ def application_submit(*, application, by, now=None) -> Application:
         raise ValidationError(errors)
     locked.submitted_at = now or timezone.now()
     locked.submitted_snapshot = _snapshot(locked)
-    _run_transition(locked, "submit", by)
+    transition_run(locked, "submit", by)
     notify_members(locked, kind="application_submitted", template="applications/email/submitted")
     return locked
 
 
 @transaction.atomic
 def application_withdraw(*, application, by, comment="") -> Application:
-    return _run_transition(_lock(application), "withdraw", by, comment)
+    return transition_run(application_lock(application), "withdraw", by, comment)
 
 
 @transaction.atomic
@@ -353,7 +261,7 @@ def application_screen_out(*, application, by, reason) -> Application:
     """Staff find a submitted application ineligible; the group is told why."""
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the applicant why the application is ineligible.")})
-    locked = _run_transition(_lock(application), "screen_out", by, reason.strip())
+    locked = transition_run(application_lock(application), "screen_out", by, reason.strip())
     notify_members(
         locked,
         kind="application_ineligible",
@@ -366,112 +274,20 @@ def application_screen_out(*, application, by, reason) -> Application:
 @transaction.atomic
 def application_mark_eligible(*, application, by) -> Application:
     """Staff find a submitted application eligible: it may now be assigned to reviewers."""
-    locked = _lock(application)
+    locked = application_lock(application)
     if not can_decide(locked, by):
         raise PermissionDenied
     if locked.status != Application.Status.SUBMITTED:
-        raise _not_possible(locked)
+        raise not_possible(locked)
     locked.screened_at = timezone.now()
     locked.screened_by = by
     locked.save(update_fields=["screened_at", "screened_by", "updated_at"])
+    audit_record(
+        by=by,
+        action="application.found_eligible",
+        message=_("Found eligible"),
+        call_id=locked.competition_id,
+        application_id=locked.pk,
+        label=locked.reference or "",
+    )
     return locked
-
-
-@transaction.atomic
-def application_start_review(*, application, by) -> Application:
-    return _run_transition(_lock(application), "start_review", by)
-
-
-@transaction.atomic
-def application_complete_review(*, application, by=None, comment="") -> Application:
-    return _run_transition(_lock(application), "complete_review", by, comment)
-
-
-def _notify_decision(application, kind):
-    notify_members(application, kind=kind, template=f"applications/email/{kind}", in_group_language=True)
-
-
-@transaction.atomic
-def application_waitlist(*, application, by, comment="") -> Application:
-    locked = _lock(application)
-    locked.decided_at = timezone.now()
-    _run_transition(locked, "waitlist", by, comment)
-    _notify_decision(locked, "waitlisted")
-    return locked
-
-
-@transaction.atomic
-def application_reject(*, application, by, feedback="", share_reviewer_comments=False) -> Application:
-    """Reject with feedback the group reads; reviewers' comments are shared only if staff choose."""
-    locked = _lock(application)
-    locked.decision_feedback = feedback.strip()
-    locked.share_reviewer_comments = share_reviewer_comments
-    locked.decided_at = timezone.now()
-    _run_transition(locked, "reject", by, feedback.strip())
-    _notify_decision(locked, "rejected")
-    return locked
-
-
-@transaction.atomic
-def application_submit_final_report(*, application, by) -> Application:
-    return _run_transition(_lock(application), "submit_final_report", by)
-
-
-@transaction.atomic
-def application_request_changes(*, application, by, comment) -> Application:
-    return _run_transition(_lock(application), "request_changes", by, comment)
-
-
-@transaction.atomic
-def application_close(*, application, by, comment="") -> Application:
-    return _run_transition(_lock(application), "close", by, comment)
-
-
-def committed_amount(competition) -> Decimal:
-    total = competition.applications.filter(status__in=COMMITTED_STATUSES).aggregate(total=Sum("awarded_amount"))[
-        "total"
-    ]
-    return total or Decimal("0")
-
-
-@transaction.atomic
-def application_award(*, application, amount: Decimal, by, conditions="", comment="") -> Application:
-    """Award ``amount``: never above the request, never above what is left in the call's pool.
-
-    The call's row is locked first, so two staff members awarding at once are serialised and the
-    second sees the first one's award in ``committed_amount``.
-    """
-    competition = Competition.objects.select_for_update().get(pk=application.competition_id)
-    locked = _lock(application)
-    if not can_proceed(locked.award, check_conditions=False):
-        raise _not_possible(locked)
-    check_award_amount(locked, competition, amount)
-    locked.awarded_amount = amount
-    locked.award_conditions = conditions.strip()
-    locked.decided_at = timezone.now()
-    description = comment or _("Awarded %(amount)s") % {"amount": format_money(amount, competition.currency)}
-    _run_transition(locked, "award", by, description)
-    _notify_decision(locked, "awarded")
-    return locked
-
-
-def check_award_amount(application, competition, amount, *, replacing=Decimal("0")) -> None:
-    """Raise a ValidationError on ``amount`` unless it is above zero, within the request and within
-    what is left of the pool (``replacing``: the part of the committed total this amount replaces)."""
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": _("Enter an amount above zero.")})
-    if application.requested_amount is not None and amount > application.requested_amount:
-        raise ValidationError(
-            {
-                "amount": _("The award cannot exceed the requested %(amount)s.")
-                % {"amount": format_money(application.requested_amount, competition.currency)}
-            }
-        )
-    remaining = competition.budget_pool - committed_amount(competition) + replacing
-    if amount > remaining:
-        raise ValidationError(
-            {
-                "amount": _("Only %(remaining)s is left in this call's budget pool.")
-                % {"remaining": format_money(remaining, competition.currency)}
-            }
-        )

@@ -34,7 +34,7 @@ def _group_may_still_apply(application) -> str | None:
     others = (
         call.applications.filter(group=group)
         .exclude(pk=application.pk)
-        .exclude(status__in=["draft", "withdrawn"])
+        .exclude(status__in=[application.Status.DRAFT, application.Status.WITHDRAWN])
         .count()
     )
     if others >= call.max_applications_per_group:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views_applications as views
-from . import views_groups
+from . import views_groups, views_staff
 
 app_name = "applications"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("staff/calls/<int:pk>/applications/", views_staff.call_applications, name="staff_call_applications"),
+    path("staff/calls/<int:pk>/screen/", views_staff.call_screen, name="staff_call_screen"),
     path("groups/new/", views_groups.group_create, name="group_create"),
     path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views_groups.group_edit, name="group_edit"),

@@ -13,16 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from grants.models import Competition
-from reviews.selectors import shared_reviewer_comments
 
 from . import selectors, services
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
-from .rules import is_group_member
+from .pages import application_sections, application_staff_actions, render_sections, viewer_of
 from .submission import NON_FIELD
-
-SHARED_TRANSITIONS = ("screen_out", "reject", "withdraw", "award", "request_changes", "close", "pay_tranche")
-DECIDED_STATUSES = ("awarded", "waitlisted", "rejected", "reported", "closed")
 
 
 @login_required
@@ -65,24 +61,18 @@ def _visible_application(request, pk):
 @member_required
 def application_detail(request, pk):
     application = _visible_application(request, pk)
-    is_member = is_group_member(request.user, application)
+    viewer = viewer_of(request, application)
     return render(
         request,
         "applications/application_detail.html",
         {
             "application": application,
             "call": application.competition,
-            "timeline": selectors.application_timeline(application),
-            "is_member": is_member,
+            "timeline": selectors.application_timeline(application, viewer),
+            "is_member": viewer.is_member,
             "withdraw_form": WithdrawForm(),
-            "checkins": application.checkins.order_by("due_on"),
-            "today": timezone.localdate(),
-            # Log comments the group reads; others (a waitlisting note, say) are internal.
-            "shared_transitions": SHARED_TRANSITIONS,
-            "reports": application.reports.order_by("due_on"),
-            "show_decision": application.status in DECIDED_STATUSES
-            or (application.status == Application.Status.WITHDRAWN and application.awarded_amount is not None),
-            "shared_comments": shared_reviewer_comments(application) if is_member else [],
+            "sections": render_sections(application_sections, request, application, viewer),
+            "staff_actions": render_sections(application_staff_actions, request, application, viewer),
         },
     )
 

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from config.redirects import redirect_back
 
 from . import selectors, services
 from .forms import ApplicantGroupForm, InvitationForm
-from .models import GroupInvitation
+from .models import ApplicantGroup, GroupInvitation
 
 
 @login_required
@@ -22,10 +23,7 @@ def group_create(request):
         messages.success(
             request, _("Your group “%(name)s” is ready. You can now apply to open calls.") % {"name": group.name}
         )
-        next_url = request.GET.get("next", "")
-        if next_url.startswith("/") and not next_url.startswith("//"):
-            return redirect(next_url)
-        return redirect(group)
+        return redirect_back(request, group.get_absolute_url())
     return render(request, "applications/group_form.html", {"form": form})
 
 
@@ -89,8 +87,6 @@ def invitation_accept(request, token):
 
 def _get_group(request, pk):
     from django.http import Http404
-
-    from .models import ApplicantGroup
 
     try:
         return selectors.group_with_members(selectors.groups_visible_to(request.user), pk)

@@ -86,7 +86,8 @@ def load_data():
     from accounts.models import User
     from accounts.roles import grant_role
     from applications.models import ApplicantGroup, Application, BudgetLine
-    from grants.models import Competition, Programme, Region, RubricCriterion
+    from grants.models import Competition, Programme, RubricCriterion
+    from regions.models import Region
     from reviews.models import Assignment, CriterionScore, PoolMembership, Review
 
     rng = random.Random(SEED)
@@ -236,7 +237,7 @@ def measure(call, args):
     from grants.models import Competition
     from reviews.selectors import ranking, review_statistics
 
-    url = reverse("reviews:staff_ranking", kwargs={"pk": call.pk})
+    url = reverse("projects:staff_ranking", kwargs={"pk": call.pk})
     client = Client()
     client.force_login(User.objects.get(username="bench-staff"))
 

@@ -84,8 +84,10 @@ def load_data(size, now):
 
     from accounts.models import User
     from applications.models import ApplicantGroup, Application, GroupMembership
-    from grants.models import CheckIn, Competition, Programme, Region, Report
+    from grants.models import Competition, Programme
     from notifications.reminders import BATCH as SWEEP_BATCH
+    from projects.models import CheckIn, Report
+    from regions.models import Region
 
     rng = random.Random(SEED + size)
     applications_count = size // 4
@@ -277,9 +279,9 @@ def warm_up(now):
     from django.db import transaction
 
     from accounts.models import User
-    from grants.models import CheckIn, Report
     from notifications.reminders import _item
     from notifications.services import outbox_bulk_enqueue
+    from projects.models import CheckIn, Report
 
     checkin = CheckIn.objects.select_related("application__competition", "application__mentor").first()
     report = Report.objects.select_related("application__competition").first()

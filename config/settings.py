@@ -45,12 +45,16 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_fsm_log",
-    # ours
+    # ours, lowest layer first (docs/architecture.md)
+    "regions",
     "accounts",
+    "audit",
     "notifications",
     "grants",
     "applications",
     "reviews",
+    "projects",
+    "wiring",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +73,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMFAMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = "wiring.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -120,7 +124,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("SMALLGRANTS_HTTP_PROTOCOL", default="http")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Competition, Programme, Region, RubricCriterion
+from .models import Competition, Programme, RubricCriterion
 
 
 class RubricCriterionInline(admin.TabularInline):
@@ -21,9 +21,3 @@ class CompetitionAdmin(admin.ModelAdmin):
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ("name", "funder_name")
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ("name", "country")
-    list_filter = ("country",)

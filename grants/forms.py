@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import TIME_ZONES, Competition, Indicator, RubricCriterion
@@ -83,9 +83,23 @@ class CompetitionForm(forms.ModelForm):
         return cleaned
 
 
+class RowsFormSet(BaseInlineFormSet):
+    """An inline formset that hands its rows to a service as data, not as forms."""
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for form in self.forms:
+            if not form.cleaned_data or (form.instance.pk is None and not form.has_changed()):
+                continue
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE", self.fk.name)}
+            rows.append({"id": form.instance.pk, "DELETE": self._should_delete_form(form), **fields})
+        return rows
+
+
 CriterionFormSet = inlineformset_factory(
     Competition,
     RubricCriterion,
+    formset=RowsFormSet,
     fields=["name", "description", "weight", "max_score", "position"],
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
     extra=1,
@@ -93,4 +107,6 @@ CriterionFormSet = inlineformset_factory(
 )
 
 
-IndicatorFormSet = inlineformset_factory(Competition, Indicator, fields=["name", "position"], extra=1, can_delete=True)
+IndicatorFormSet = inlineformset_factory(
+    Competition, Indicator, formset=RowsFormSet, fields=["name", "position"], extra=1, can_delete=True
+)

@@ -1,7 +1,21 @@
-"""Changes to calls. Times typed by staff are read in the call's time zone."""
+"""Changes to calls. Services take data (never forms) and check their actor first.
+
+Times typed by staff are read in the call's time zone. Every change is written to the audit log
+in the same transaction, and ``signals.call_saved`` lets the layers above follow (``projects``
+reschedules check-ins when the interval changes).
+"""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.rules import require_staff
+from audit.services import audit_record
+
+from .models import Competition, Indicator, RubricCriterion
+from .signals import call_saved
+
+ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
 
 
 def _in_call_zone(moment, zone):
@@ -11,23 +25,52 @@ def _in_call_zone(moment, zone):
     return timezone.make_aware(naive, zone)
 
 
-@transaction.atomic
-def competition_save(*, form, criteria_formset, by, indicator_formset=None):
-    """Save a call and its rubric from validated forms; opening and deadline are in the call's zone."""
-    interval_changed = "checkin_interval_weeks" in form.changed_data and form.instance.pk is not None
-    competition = form.save(commit=False)
-    competition.opens_at = _in_call_zone(form.cleaned_data["opens_at"], competition.tzinfo)
-    competition.closes_at = _in_call_zone(form.cleaned_data["closes_at"], competition.tzinfo)
-    competition.review_deadline = _in_call_zone(form.cleaned_data.get("review_deadline"), competition.tzinfo)
-    competition.save()
-    form.save_m2m()
-    criteria_formset.instance = competition
-    criteria_formset.save()
-    if indicator_formset is not None:
-        indicator_formset.instance = competition
-        indicator_formset.save()
-    if interval_changed:
-        from .mentoring import reschedule_call
+def _save_rows(call, model, rows):
+    """Apply rows ``{"id": pk or None, "DELETE": bool, **fields}`` to the call's ``model`` objects."""
+    existing = {obj.pk: obj for obj in model.objects.filter(competition=call)}
+    for row in rows:
+        row = dict(row)
+        current = existing.get(row.pop("id", None))
+        if row.pop("DELETE", False):
+            if current:
+                current.delete()
+            continue
+        current = current or model(competition=call)
+        for name, value in row.items():
+            setattr(current, name, value)
+        current.save()
 
-        reschedule_call(competition)
+
+@transaction.atomic
+def competition_save(*, competition, data: dict, criteria=(), indicators=(), by) -> Competition:
+    """Create or change a call from validated ``data`` (field name → value), with its rubric
+    criteria and indicators as rows (see ``_save_rows``)."""
+    require_staff(by)
+    is_new = competition.pk is None
+    if not is_new:
+        competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    data = dict(data)
+    regions = data.pop("eligible_regions", None)
+    before = {name: getattr(competition, name) for name in data}
+    for name, value in data.items():
+        setattr(competition, name, value)
+    for name in ZONED_FIELDS:
+        if name in data:
+            setattr(competition, name, _in_call_zone(data[name], competition.tzinfo))
+    competition.save()
+    if regions is not None:
+        competition.eligible_regions.set(regions)
+    _save_rows(competition, RubricCriterion, criteria)
+    _save_rows(competition, Indicator, indicators)
+    changed = sorted(name for name in data if is_new or getattr(competition, name) != before[name])
+    labels = ", ".join(str(Competition._meta.get_field(name).verbose_name) for name in changed)
+    audit_record(
+        by=by,
+        action="call.created" if is_new else "call.changed",
+        message=_("Call created") if is_new else (_("Call changed: %(fields)s") % {"fields": labels or "—"}),
+        call_id=competition.pk,
+        label=competition.title,
+        data={"fields": changed},
+    )
+    call_saved.send(sender=Competition, call=competition, changed=changed, by=by)
     return competition

@@ -9,3 +9,5 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Make sure ``task.delay()`` from Django code uses our configured Celery app.
         import config.celery  # noqa: F401
+
+        from . import tasks  # noqa: F401 - registers the tasks the services send by name

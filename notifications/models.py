@@ -21,14 +21,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     html_body = models.TextField(_("HTML body"), blank=True)
-    competition = models.ForeignKey(
-        "grants.Competition",
-        verbose_name=_("call"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="outbox_messages",
-    )
+    # What the message belongs to, e.g. "call:12", so a call's page can list its e-mails. A plain
+    # label, not a foreign key: the outbox sits below the apps that use it.
+    scope = models.CharField(_("scope"), max_length=64, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -40,7 +35,10 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["scope", "created_at"], name="outbox_scope_created"),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_email} ({self.get_status_display()})"

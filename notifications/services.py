@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -20,17 +21,16 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 def _enqueue_send(message_id: int) -> None:
-    """Hand the message to Celery; if the broker is down the sweep sends it later."""
-    from .tasks import outbox_send
-
+    """Hand the message to Celery (by task name: ``tasks`` imports this module); if the broker is
+    down the sweep sends it later."""
     try:
-        outbox_send.delay(message_id)
+        current_app.tasks["notifications.tasks.outbox_send"].delay(message_id)
     except Exception:  # noqa: BLE001 - any broker failure must not break the caller
         logger.warning("Broker unavailable; outbox message %s waits for the sweep", message_id, exc_info=True)
 
 
 def outbox_enqueue_rendered(
-    *, recipient_email, kind, dedupe_key, subject, body, recipient=None, html_body="", competition=None
+    *, recipient_email, kind, dedupe_key, subject, body, recipient=None, html_body="", scope=""
 ) -> OutboxMessage | None:
     """Create an outbox row unless one with ``dedupe_key`` exists; send it after commit.
 
@@ -46,7 +46,7 @@ def outbox_enqueue_rendered(
                 subject=subject.strip()[:255],
                 body=body,
                 html_body=html_body,
-                competition=competition,
+                scope=scope,
             )
     except IntegrityError:
         return None
@@ -54,9 +54,7 @@ def outbox_enqueue_rendered(
     return message
 
 
-def outbox_enqueue(
-    *, user, kind, dedupe_key, template, context, competition=None, language=None
-) -> OutboxMessage | None:
+def outbox_enqueue(*, user, kind, dedupe_key, template, context, scope="", language=None) -> OutboxMessage | None:
     """Render ``template`` (``<template>_subject.txt`` and ``<template>.txt``) in ``language``,
     by default the user's."""
     language = language or getattr(user, "language", "") or settings.LANGUAGE_CODE
@@ -71,7 +69,7 @@ def outbox_enqueue(
         dedupe_key=dedupe_key,
         subject=" ".join(subject.split()),
         body=body,
-        competition=competition,
+        scope=scope,
     )
 
 
@@ -140,7 +138,7 @@ def outbox_sweep(*, batch_size: int = 200) -> int:
 
 def outbox_bulk_enqueue(items) -> int:
     """Create many messages at once, each at most once. ``items``: dicts with ``user``, ``kind``,
-    ``dedupe_key``, ``template``, ``context`` and optional ``competition`` / ``language``.
+    ``dedupe_key``, ``template``, ``context`` and optional ``scope`` / ``language``.
 
     Keys already in the outbox are skipped with one query, so nothing is rendered twice; the
     insert ignores any key a concurrent sweep wrote in between (the unique constraint decides).
@@ -173,7 +171,7 @@ def outbox_bulk_enqueue(items) -> int:
                 dedupe_key=item["dedupe_key"][:255],
                 subject=subject[:255],
                 body=body,
-                competition=item.get("competition"),
+                scope=item.get("scope", ""),
             )
         )
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import reminders, services
 
 
 @shared_task(name="notifications.tasks.outbox_send")
@@ -18,8 +18,6 @@ def outbox_sweep() -> int:
 @shared_task(name="notifications.tasks.reminders_sweep")
 def reminders_sweep() -> int:
     """Write every due reminder to the outbox, then send what is pending."""
-    from .reminders import reminders_sweep as sweep
-
-    created = sweep()
+    created = reminders.reminders_sweep()
     services.outbox_sweep()
     return created

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import users_with_role
 from applications.models import ApplicantGroup, Application
-from grants.models import Region
+from regions.models import Region
 
 from .models import Review
 
@@ -143,28 +143,3 @@ class AutoAssignForm(forms.Form):
     avoid_same_region = forms.BooleanField(
         label=_("Never assign a reviewer from the applicant's region"), required=False
     )
-
-
-class ScreeningForm(forms.Form):
-    ACTIONS = [("eligible", _("Eligible: may be reviewed")), ("ineligible", _("Ineligible"))]
-    action = forms.ChoiceField(
-        label=_("Decision"), choices=ACTIONS, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    reason = forms.CharField(
-        label=_("Reason the applicant will read (for ineligible)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
-    )
-    applications = forms.ModelMultipleChoiceField(label=_("Applications"), queryset=Application.objects.none())
-
-    def __init__(self, *args, competition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = Application.objects.filter(
-            competition=competition, status=Application.Status.SUBMITTED
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") == "ineligible" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Tell the applicant why the application is ineligible."))
-        return cleaned

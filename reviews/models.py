@@ -48,7 +48,7 @@ class Conflict(models.Model):
         related_name="+",
     )
     region = models.ForeignKey(
-        "grants.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     application = models.ForeignKey(
         "applications.Application",

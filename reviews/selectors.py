@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from applications.models import Application
 
+from .conflicts import conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
 
 TWO_PLACES = Decimal("0.01")
@@ -35,6 +36,17 @@ def reviewer_queue(reviewer):
     )
 
 
+def declared_conflicts(competition, reviewer):
+    return Conflict.objects.filter(competition=competition, reviewer=reviewer).select_related(
+        "group", "region", "application"
+    )
+
+
+def review_of(assignment):
+    """The assignment's review with its scores, or ``None`` before the reviewer saved anything."""
+    return Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+
+
 def pools_awaiting_declaration(reviewer):
     return PoolMembership.objects.filter(reviewer=reviewer, conflicts_declared_at__isnull=True).select_related(
         "competition"
@@ -47,16 +59,10 @@ def assignments_visible_to(reviewer):
     declared = PoolMembership.objects.filter(
         reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
     )
-    conflicted = Conflict.objects.filter(reviewer=reviewer).filter(
-        Q(application_id=OuterRef("application_id"))
-        | Q(group_id=OuterRef("application__group_id"))
-        | Q(region_id=OuterRef("application__region_id"))
-        | Q(region_id=OuterRef("application__group__region_id"))
-    )
     return (
         Assignment.objects.filter(reviewer=reviewer)
         .filter(Exists(declared))
-        .exclude(Exists(conflicted))
+        .exclude(conflicted(reviewer.pk, "application__"))
         .select_related("application", "application__competition", "application__group", "application__region")
     )
 

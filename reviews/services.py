@@ -15,26 +15,57 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_reviewer, require_staff
-from applications import services as application_services
 from applications.models import Application
+from applications.transitions import application_lock, transition_run
+from audit.services import audit_record
 from grants.models import Competition
 from notifications.services import outbox_enqueue
 
+from .conflicts import conflicted_applications, is_conflicted
 from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review
 
+UNCHANGED = object()  # a keyword left out, as opposed to one set to None
 REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
+
+
+# --- the application's review steps -------------------------------------------------------
+
+
+@transaction.atomic
+def application_start_review(*, application, by) -> Application:
+    return transition_run(application_lock(application), "start_review", by)
+
+
+@transaction.atomic
+def application_complete_review(*, application, by=None, comment="") -> Application:
+    """Fired by the last submitted review (``by`` None), or forced by staff."""
+    return transition_run(application_lock(application), "complete_review", by, comment)
+
+
+def _log(by, action, message, *, call_id, application=None):
+    audit_record(
+        by=by,
+        action=action,
+        message=message,
+        call_id=call_id,
+        application_id=application.pk if application else None,
+        label=(application.reference or "") if application else "",
+    )
 
 
 # --- the pool -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def pool_add(*, competition, reviewer, by) -> PoolMembership:
     require_staff(by)
     if not is_reviewer(reviewer):
         raise ValidationError({"reviewer": _("Only people with the reviewer role can review.")})
-    membership, _created = PoolMembership.objects.get_or_create(
+    membership, created = PoolMembership.objects.get_or_create(
         competition=competition, reviewer=reviewer, defaults={"added_by": by}
     )
+    if created:
+        _log(by, "pool.added", _("%(name)s added to the reviewer pool") % {"name": reviewer}, call_id=competition.pk)
     return membership
 
 
@@ -43,40 +74,29 @@ def pool_remove(*, competition, reviewer, by) -> None:
     require_staff(by)
     if Assignment.objects.filter(application__competition=competition, reviewer=reviewer).exists():
         raise ValidationError(_("This reviewer still has assignments in this call; remove them first."))
-    PoolMembership.objects.filter(competition=competition, reviewer=reviewer).delete()
+    if PoolMembership.objects.filter(competition=competition, reviewer=reviewer).delete()[0]:
+        _log(
+            by,
+            "pool.removed",
+            _("%(name)s removed from the reviewer pool") % {"name": reviewer},
+            call_id=competition.pk,
+        )
 
 
 # --- conflicts of interest ------------------------------------------------------------------
 
 
-def conflict_filter(reviewer_id, competition_id) -> Q:
-    """Applications of the call that ``reviewer`` has declared a conflict with."""
-    conflicts = Conflict.objects.filter(reviewer_id=reviewer_id, competition_id=competition_id)
-    group_ids = conflicts.exclude(group=None).values("group_id")
-    region_ids = conflicts.exclude(region=None).values("region_id")
-    application_ids = conflicts.exclude(application=None).values("application_id")
-    return (
-        Q(group_id__in=group_ids)
-        | Q(region_id__in=region_ids)
-        | Q(group__region_id__in=region_ids)
-        | Q(pk__in=application_ids)
-    )
-
-
-def is_conflicted(reviewer, application) -> bool:
-    return (
-        Application.objects.filter(pk=application.pk)
-        .filter(conflict_filter(reviewer.pk, application.competition_id))
-        .exists()
-    )
-
-
 @transaction.atomic
-def conflicts_declare(*, competition, reviewer, groups=(), regions=(), reason="") -> PoolMembership:
-    """Record the reviewer's conflicts for a call; assignments they now conflict with are removed."""
+def conflicts_declare(*, competition, by, groups=(), regions=(), reason="", home_region=UNCHANGED) -> PoolMembership:
+    """Record the reviewer's conflicts for a call (and their home region, which keeps them away
+    from their own region's applications); assignments they now conflict with are removed."""
+    reviewer = by
     membership = PoolMembership.objects.select_for_update().filter(competition=competition, reviewer=reviewer).first()
     if membership is None:
         raise PermissionDenied
+    if home_region is not UNCHANGED and home_region != reviewer.home_region:
+        reviewer.home_region = home_region
+        reviewer.save(update_fields=["home_region"])
     for group in groups:
         Conflict.objects.get_or_create(
             competition=competition, reviewer=reviewer, group=group, defaults={"reason": reason}
@@ -87,9 +107,7 @@ def conflicts_declare(*, competition, reviewer, groups=(), regions=(), reason=""
         )
     membership.conflicts_declared_at = timezone.now()
     membership.save(update_fields=["conflicts_declared_at"])
-    conflicted = Application.objects.filter(competition=competition).filter(
-        conflict_filter(reviewer.pk, competition.pk)
-    )
+    conflicted = conflicted_applications(reviewer.pk, competition.pk)
     Assignment.objects.filter(reviewer=reviewer, application__in=conflicted).exclude(
         review__status=Review.Status.SUBMITTED
     ).delete()
@@ -131,7 +149,7 @@ def _notify_assigned(assignment):
             "call": assignment.application.competition,
             "url": settings.SITE_BASE_URL + reverse("reviews:queue"),
         },
-        competition=assignment.application.competition,
+        scope=assignment.application.competition.outbox_scope,
     )
 
 
@@ -153,8 +171,15 @@ def _create_assignment(application, reviewer, by) -> Assignment:
         application=application, reviewer=reviewer, assigned_by=by, due_at=application.competition.review_deadline
     )
     if application.status == Application.Status.SUBMITTED:
-        application_services.application_start_review(application=application, by=by)
+        application_start_review(application=application, by=by)
         application.refresh_from_db()
+    _log(
+        by,
+        "assignment.created",
+        _("%(name)s assigned") % {"name": reviewer},
+        call_id=application.competition_id,
+        application=application,
+    )
     _notify_assigned(assignment)
     return assignment
 
@@ -172,6 +197,14 @@ def assignment_remove(*, assignment, by) -> None:
     require_staff(by)
     if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
         raise ValidationError(_("An assignment whose review is submitted cannot be removed."))
+    application = assignment.application
+    _log(
+        by,
+        "assignment.removed",
+        _("%(name)s no longer assigned") % {"name": assignment.reviewer},
+        call_id=application.competition_id,
+        application=application,
+    )
     assignment.delete()
 
 
@@ -206,11 +239,7 @@ def assign_automatically(*, competition, by, avoid_same_region=False) -> dict:
             load[reviewer_id] += 1
     excluded = {reviewer_id: set() for reviewer_id in reviewers}
     for reviewer_id in reviewers:
-        excluded[reviewer_id] = set(
-            Application.objects.filter(competition=competition)
-            .filter(conflict_filter(reviewer_id, competition.pk))
-            .values_list("pk", flat=True)
-        )
+        excluded[reviewer_id] = set(conflicted_applications(reviewer_id, competition.pk).values_list("pk", flat=True))
     wanted = competition.reviewers_per_application
     new_pairs = []
     for _round in range(wanted):
@@ -304,7 +333,5 @@ def review_submit(*, assignment, by, scores, overall_comment="", recommendation=
     review.save(update_fields=["status", "submitted_at", "updated_at"])
     outstanding = Assignment.objects.filter(application=application).exclude(review__status=Review.Status.SUBMITTED)
     if application.status == Application.Status.IN_REVIEW and not outstanding.exists():
-        application_services.application_complete_review(
-            application=application, by=None, comment=_("All assigned reviews are submitted.")
-        )
+        application_complete_review(application=application, by=None, comment=_("All assigned reviews are submitted."))
     return review

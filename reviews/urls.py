@@ -17,5 +17,4 @@ urlpatterns = [
     path("staff/calls/<int:pk>/assign/", views_staff.assign_manual, name="staff_assign_manual"),
     path("staff/assignments/<int:pk>/remove/", views_staff.assignment_remove, name="staff_assignment_remove"),
     path("staff/applications/<int:pk>/complete-review/", views_staff.complete_review, name="staff_complete_review"),
-    path("staff/calls/<int:pk>/ranking/", views_staff.ranking, name="staff_ranking"),
 ]

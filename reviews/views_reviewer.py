@@ -15,7 +15,7 @@ from applications.selectors import application_files
 
 from . import selectors, services
 from .forms import AssignmentConflictForm, ConflictDeclarationForm, ReviewForm
-from .models import Conflict, PoolMembership, Review
+from .models import PoolMembership, Review
 
 
 def _require_reviewer(request):
@@ -47,21 +47,17 @@ def declare_conflicts(request, pk):
         request.POST or None, competition=call, initial={"home_region": request.user.home_region_id}
     )
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["home_region"] != request.user.home_region:
-            request.user.home_region = form.cleaned_data["home_region"]
-            request.user.save(update_fields=["home_region"])
         services.conflicts_declare(
             competition=call,
-            reviewer=request.user,
+            by=request.user,
             groups=form.cleaned_data["groups"],
             regions=form.cleaned_data["regions"],
             reason=form.cleaned_data["reason"],
+            home_region=form.cleaned_data["home_region"],
         )
         messages.success(request, _("Your declaration is saved. You can now open your assigned applications."))
         return redirect("reviews:queue")
-    declared = Conflict.objects.filter(competition=call, reviewer=request.user).select_related(
-        "group", "region", "application"
-    )
+    declared = selectors.declared_conflicts(call, request.user)
     return render(
         request, "reviews/conflicts.html", {"call": call, "form": form, "membership": membership, "declared": declared}
     )
@@ -83,7 +79,7 @@ def review(request, pk):
     application = assignment.application
     call = application.competition
     criteria = list(call.criteria.all())
-    existing = Review.objects.filter(assignment=assignment).prefetch_related("scores").first()
+    existing = selectors.review_of(assignment)
     submitted = existing is not None and existing.status == Review.Status.SUBMITTED
     form = ReviewForm(request.POST or None, criteria=criteria, initial=ReviewForm.initial_from(existing))
     if request.method == "POST" and submitted:

@@ -1,11 +1,7 @@
-"""Staff side of review: the reviewer pool, assignment (by hand or balanced), and the ranking."""
-
-import csv
+"""Staff side of review: the reviewer pool, assignment (by hand or balanced), and forcing completion."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,35 +9,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import User
-from applications import services as application_services
 from applications.models import Application
-from grants.awards import money_summary
-from grants.forms_decisions import BulkDecisionForm
-from grants.models import AwardProposal, Competition
+from grants.models import Competition
 
 from . import selectors, services
+from .conflicts import conflict_pairs
 from .forms import AutoAssignForm, ManualAssignForm, PoolAddForm
-from .models import Assignment, Conflict, Review
+from .models import Assignment, Review
 
 
 def _call(pk):
     return get_object_or_404(Competition.objects.select_related("programme"), pk=pk)
-
-
-def _conflict_pairs(call, applications):
-    """{(reviewer_id, application_id)} the reviewers declared conflicts for, from one query."""
-    by_reviewer = {}
-    for conflict in Conflict.objects.filter(competition=call):
-        by_reviewer.setdefault(conflict.reviewer_id, []).append(conflict)
-    pairs = set()
-    for reviewer_id, conflicts in by_reviewer.items():
-        groups = {c.group_id for c in conflicts if c.group_id}
-        regions = {c.region_id for c in conflicts if c.region_id}
-        apps = {c.application_id for c in conflicts if c.application_id}
-        for a in applications:
-            if a.pk in apps or a.group_id in groups or a.region_id in regions or a.group.region_id in regions:
-                pairs.add((reviewer_id, a.pk))
-    return pairs
 
 
 @staff_required
@@ -50,7 +28,7 @@ def reviewers(request, pk):
     pool, applications = selectors.staff_review_overview(call)
     pool = list(pool)
     applications = list(applications)
-    conflicts = _conflict_pairs(call, applications)
+    conflicts = conflict_pairs(call, applications)
     rows = []
     for application in applications:
         by_reviewer = {a.reviewer_id: a for a in application.assignments.all()}
@@ -171,7 +149,7 @@ def assignment_remove(request, pk):
 def complete_review(request, pk):
     application = get_object_or_404(Application, pk=pk)
     try:
-        application_services.application_complete_review(
+        services.application_complete_review(
             application=application, by=request.user, comment=request.POST.get("comment", "").strip()
         )
     except ValidationError as error:
@@ -179,81 +157,3 @@ def complete_review(request, pk):
     else:
         messages.success(request, _("The review of %(ref)s is complete.") % {"ref": application.reference})
     return redirect("applications:detail", pk=pk)
-
-
-RANKING_PAGE_SIZE = 100
-
-
-@staff_required
-def ranking(request, pk):
-    call = _call(pk)
-    sort = request.GET.get("sort", "mean")
-    if sort not in selectors.RANKING_SORTS:
-        sort = "mean"
-    rows = selectors.ranking(call, sort=sort)
-    if request.GET.get("format") == "csv":
-        return _ranking_csv(call, rows)
-    proposals = AwardProposal.objects.filter(
-        application__competition=call, status=AwardProposal.Status.PENDING
-    ).select_related("application", "proposed_by")
-    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reviews/staff/ranking.html",
-        {
-            "call": call,
-            "page": page,
-            "rows": page.object_list,
-            "first_rank": page.start_index(),
-            "sort": sort,
-            "summary": money_summary(call),
-            "proposals": proposals,
-            "bulk_form": BulkDecisionForm(),
-        },
-    )
-
-
-def _ranking_csv(call, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ranking-{call.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Rank"),
-            _("Reference"),
-            _("Title"),
-            _("Group"),
-            _("Region"),
-            _("Status"),
-            _("Reviews"),
-            _("Mean score"),
-            _("Spread"),
-            _("Normalised score"),
-            _("Disputed"),
-            _("Requested amount"),
-            _("Cumulative"),
-            _("Currency"),
-            _("Within budget"),
-        ]
-    )
-    for rank, row in enumerate(rows, start=1):
-        writer.writerow(
-            [
-                rank,
-                row.reference,
-                row.title,
-                row.group_name,
-                row.region_name or "",
-                row.status_label,
-                row.reviews,
-                row.mean or "",
-                row.spread or "",
-                row.normalised if row.normalised is not None else "",
-                "yes" if row.disputed else "",
-                row.requested_amount,
-                row.cumulative,
-                call.currency,
-                "yes" if row.within_budget else "no",
-            ]
-        )
-    return response

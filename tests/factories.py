@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import grant_role
 from applications.models import ApplicantGroup, Application, BudgetLine, GroupMembership
-from grants.models import Competition, Programme, Region, RubricCriterion
+from grants.models import Competition, Programme, RubricCriterion
+from regions.models import Region
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -177,7 +178,7 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
 
 def funded_application(*, start=None, end=None, amount=Decimal("1000"), staff=None, **kwargs):
     """An awarded application with the given project dates (the call's period is stretched to fit)."""
-    from grants import awards
+    from projects import awards
 
     start = start or timezone.localdate() - timedelta(days=10)
     end = end or start + timedelta(days=90)

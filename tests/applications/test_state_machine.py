@@ -9,6 +9,8 @@ from django_fsm_log.models import StateLog
 
 from applications import services
 from applications.models import Application
+from projects import decisions
+from reviews import services as review_services
 from tests.factories import ApplicationFactory, UserFactory, member_of, staff_user
 
 S = Application.Status
@@ -140,11 +142,11 @@ def test_services_refuse_the_wrong_person_and_the_wrong_state():
     with pytest.raises(PermissionDenied):
         services.application_submit(application=application, by=UserFactory())
     with pytest.raises(PermissionDenied):
-        services.application_start_review(
+        review_services.application_start_review(
             application=ApplicationFactory(status=S.SUBMITTED), by=member_of(application.group)
         )
     with pytest.raises(ValidationError) as error:
-        services.application_start_review(application=application, by=staff_user())
+        review_services.application_start_review(application=application, by=staff_user())
     assert "Draft" in error.value.messages[0]
     application.refresh_from_db()
     assert application.status == S.DRAFT
@@ -163,13 +165,13 @@ def test_award_never_exceeds_the_request_or_the_pool():
         status=S.REVIEWED, competition=first.competition, requested_amount=Decimal("3000"), lines=[(1, Decimal("3000"))]
     )
     with pytest.raises(ValidationError) as above_request:
-        services.application_award(application=first, amount=Decimal("4000.01"), by=staff)
+        decisions.application_award(application=first, amount=Decimal("4000.01"), by=staff)
     assert "requested" in str(above_request.value)
-    services.application_award(application=first, amount=Decimal("4000"), by=staff)
+    decisions.application_award(application=first, amount=Decimal("4000"), by=staff)
     with pytest.raises(ValidationError) as above_pool:
-        services.application_award(application=second, amount=Decimal("3000"), by=staff)
+        decisions.application_award(application=second, amount=Decimal("3000"), by=staff)
     assert "2,000.00" in str(above_pool.value)
-    services.application_award(application=second, amount=Decimal("2000"), by=staff)
+    decisions.application_award(application=second, amount=Decimal("2000"), by=staff)
     second.refresh_from_db()
     assert (second.status, second.awarded_amount) == (S.AWARDED, Decimal("2000.00"))
     log = StateLog.objects.filter(object_id=second.pk, transition="award").get()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from applications.models import Application
-from grants.models import PaymentTranche
+from projects.models import PaymentTranche
 from tests.browser.test_applicant_journey import log_in
 from tests.browser.test_review_journey import log_out
 from tests.factories import (

@@ -15,8 +15,9 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from applications.models import Application, BudgetLine
-from grants import awards
-from grants.models import CheckIn, GoodPractice, Indicator, PaymentTranche, Report
+from grants.models import Indicator
+from projects import awards
+from projects.models import CheckIn, GoodPractice, PaymentTranche, Report
 from tests.browser.test_applicant_journey import log_in, minimal_pdf
 from tests.browser.test_review_journey import log_out
 from tests.factories import (

@@ -13,9 +13,13 @@ from pypdf import PdfReader
 
 from applications import services as application_services
 from applications.models import Application
-from grants import awards
-from grants.letters import award_letter_pdf
-from grants.models import AwardProposal, PaymentTranche
+from audit.models import AuditEntry
+from projects import awards, decisions
+from projects import selectors as project_selectors
+from projects.letters import award_letter_pdf
+from projects.models import AwardProposal, PaymentTranche
+from projects.selectors import committed_amount
+from reviews import services as review_services
 from tests.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -69,13 +73,13 @@ def test_the_pool_is_never_overspent_and_a_withdrawal_returns_money(staff):
     with pytest.raises(ValidationError) as full:
         awards.award_decide(application=second, amount=Decimal("3000"), by=staff)
     assert full.value.message_dict == {"amount": ["Only 2,000.00\xa0EUR is left in this call's budget pool."]}
-    application_services.application_waitlist(application=second, by=staff)
+    decisions.application_waitlist(application=second, by=staff)
     # The first grantee declines: the money comes back and the waitlisted one can be funded.
     application_services.application_withdraw(application=first, by=member_of(first.group), comment="We declined.")
     awards.award_decide(application=second, amount=Decimal("3000"), by=staff)
     second.refresh_from_db()
     assert second.status == S.AWARDED
-    assert application_services.committed_amount(call) == Decimal("3000.00")
+    assert committed_amount(call) == Decimal("3000.00")
 
 
 def test_an_award_cannot_be_declined_after_money_was_paid(staff):
@@ -94,7 +98,7 @@ def test_four_eyes_rule(staff):
     proposal = awards.award_decide(application=large, amount=Decimal("4000"), by=staff, conditions="Sign by May.")
     assert isinstance(proposal, AwardProposal)
     large.refresh_from_db()
-    assert large.status == S.REVIEWED and application_services.committed_amount(call) == Decimal("1500.00")
+    assert large.status == S.REVIEWED and committed_amount(call) == Decimal("1500.00")
     with pytest.raises(ValidationError, match="already waiting"):
         awards.award_decide(application=large, amount=Decimal("3000"), by=staff_user())
     with pytest.raises(ValidationError, match="someone other than the proposer"):
@@ -149,8 +153,8 @@ def test_rejection_feedback_and_shared_comments_without_names_or_scores(staff):
     review.overall_comment = "The plan is vague."
     review.save()
     review.scores.update(comment="Not clearly local.")
-    application_services.application_complete_review(application=application, by=staff)
-    application_services.application_reject(
+    review_services.application_complete_review(application=application, by=staff)
+    decisions.application_reject(
         application=application, by=staff, feedback="Too broad for this call.", share_reviewer_comments=True
     )
     from reviews.selectors import shared_reviewer_comments
@@ -172,9 +176,10 @@ def test_reduce_returns_money_and_clears_unpaid_tranches(staff):
     awards.award_reduce(application=application, amount=Decimal("3000"), by=staff, reason="Smaller venue.")
     application.refresh_from_db()
     assert application.awarded_amount == Decimal("3000.00") and not application.tranches.exists()
-    assert application_services.committed_amount(call) == Decimal("3000.00")
-    log = StateLog.objects.get(object_id=application.pk, transition="reduce_award")
-    assert "4,000.00" in log.description and "Smaller venue." in log.description
+    assert committed_amount(call) == Decimal("3000.00")
+    # Not a transition: the reduction is in the audit log, with who did it.
+    log = AuditEntry.objects.get(application_id=application.pk, action="award.reduced")
+    assert "4,000.00" in log.message and "Smaller venue." in log.message and log.actor == staff
 
 
 def test_tranches_must_sum_to_the_award_and_paid_ones_stay(staff):
@@ -207,7 +212,7 @@ def test_tranches_must_sum_to_the_award_and_paid_ones_stay(staff):
         ("Half", Decimal("100.00"), None),
         ("Rest", Decimal("100.00"), None),
     ]
-    summary = awards.money_summary(application.competition)
+    summary = project_selectors.money_summary(application.competition)
     assert (summary["committed"], summary["paid"], summary["remaining"]) == (
         Decimal("1000.00"),
         Decimal("800.00"),

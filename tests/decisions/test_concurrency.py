@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from applications.models import Application
-from applications.services import committed_amount
-from grants import awards
+from projects import awards
+from projects.selectors import committed_amount
 from tests.factories import ApplicationFactory, CompetitionFactory, staff_user
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from grants import awards
-from grants.models import AwardProposal, PaymentTranche
+from projects import awards
+from projects.models import AwardProposal, PaymentTranche
 from tests.factories import ApplicationFactory, CompetitionFactory, GroupFactory, UserFactory, member_of, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -48,25 +48,25 @@ def world():
 
 def _urls(w):
     return {
-        "decide": ("get", reverse("grants:staff_decide", kwargs={"pk": w["reviewed"].pk}), {}),
+        "decide": ("get", reverse("projects:staff_decide", kwargs={"pk": w["reviewed"].pk}), {}),
         "decide_post": (
             "post",
-            reverse("grants:staff_decide", kwargs={"pk": w["reviewed"].pk}),
+            reverse("projects:staff_decide", kwargs={"pk": w["reviewed"].pk}),
             {"action": "reject", "reject-feedback": "No."},
         ),
         "confirm": (
             "post",
-            reverse("grants:staff_proposal", kwargs={"pk": w["proposal"].pk, "verdict": "confirm"}),
+            reverse("projects:staff_proposal", kwargs={"pk": w["proposal"].pk, "verdict": "confirm"}),
             {},
         ),
         "tranche_paid": (
             "post",
-            reverse("grants:staff_tranche_paid", kwargs={"pk": w["tranche"].pk}),
+            reverse("projects:staff_tranche_paid", kwargs={"pk": w["tranche"].pk}),
             {"paid_on": timezone.localdate().isoformat()},
         ),
         "bulk": (
             "post",
-            reverse("grants:staff_bulk_decide", kwargs={"pk": w["call"].pk}),
+            reverse("projects:staff_bulk_decide", kwargs={"pk": w["call"].pk}),
             {"action": "waitlist", "applications": [w["reviewed"].pk]},
         ),
     }
@@ -95,35 +95,35 @@ def test_decision_urls_do_not_exist_for_anyone_but_staff(client, world, who, nam
 def test_another_groups_letter_is_a_404(client, world, who):
     if world["people"][who]:
         client.force_login(world["people"][who])
-    assert client.get(reverse("grants:award_letter", kwargs={"pk": world["awarded"].pk})).status_code == 404
+    assert client.get(reverse("projects:award_letter", kwargs={"pk": world["awarded"].pk})).status_code == 404
 
 
 def test_the_group_and_staff_download_the_letter_only_once_awarded(client, world):
     for who in ("member", "staff"):
         client.force_login(world["people"][who])
-        response = client.get(reverse("grants:award_letter", kwargs={"pk": world["awarded"].pk}))
+        response = client.get(reverse("projects:award_letter", kwargs={"pk": world["awarded"].pk}))
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
         assert (
             response["Content-Disposition"] == f'attachment; filename="award-letter-{world["awarded"].reference}.pdf"'
         )
-    assert client.get(reverse("grants:award_letter", kwargs={"pk": world["reviewed"].pk})).status_code == 404
+    assert client.get(reverse("projects:award_letter", kwargs={"pk": world["reviewed"].pk})).status_code == 404
 
 
 def test_the_applicant_sees_the_decision_amount_conditions_schedule_and_letter(client, world):
     client.force_login(world["people"]["member"])
     html = client.get(reverse("applications:detail", kwargs={"pk": world["awarded"].pk})).content.decode()
     assert "Awarded: <strong>2,000.00\xa0EUR</strong>" in html
-    assert reverse("grants:award_letter", kwargs={"pk": world["awarded"].pk}) in html
+    assert reverse("projects:award_letter", kwargs={"pk": world["awarded"].pk}) in html
     assert "All" in html and "Payment schedule" in html
 
 
 def test_staff_decide_through_the_page(client, world):
     client.force_login(world["people"]["staff"])
-    url = reverse("grants:staff_decide", kwargs={"pk": world["reviewed"].pk})
+    url = reverse("projects:staff_decide", kwargs={"pk": world["reviewed"].pk})
     page = client.get(url).content.decode()
     assert "Award waiting for confirmation" in page and "Confirm the award" in page
     # A second staff member confirms the proposal.
-    client.post(reverse("grants:staff_proposal", kwargs={"pk": world["proposal"].pk, "verdict": "confirm"}))
+    client.post(reverse("projects:staff_proposal", kwargs={"pk": world["proposal"].pk, "verdict": "confirm"}))
     world["reviewed"].refresh_from_db()
     assert world["reviewed"].status == S.AWARDED
 
@@ -134,7 +134,7 @@ def test_an_award_above_the_request_is_an_error_on_the_field(client, world):
     )
     client.force_login(world["people"]["staff"])
     response = client.post(
-        reverse("grants:staff_decide", kwargs={"pk": third.pk}), {"action": "award", "award-amount": "1000.01"}
+        reverse("projects:staff_decide", kwargs={"pk": third.pk}), {"action": "award", "award-amount": "1000.01"}
     )
     assert response.status_code == 200
     assert "The award cannot exceed the requested 1,000.00" in response.content.decode()
@@ -145,7 +145,7 @@ def test_an_award_above_the_request_is_an_error_on_the_field(client, world):
 def test_tranches_that_do_not_sum_are_refused_on_the_page(client, world):
     client.force_login(world["people"]["staff"])
     response = client.post(
-        reverse("grants:staff_decide", kwargs={"pk": world["awarded"].pk}),
+        reverse("projects:staff_decide", kwargs={"pk": world["awarded"].pk}),
         {
             "action": "tranches",
             "tranches-TOTAL_FORMS": "2",
@@ -172,7 +172,7 @@ def test_bulk_decisions_go_down_the_ranking(client, world):
         competition=call, status=S.REVIEWED, requested_amount=Decimal("1500"), lines=[(1, Decimal("1500"))]
     )
     client.force_login(world["people"]["staff"])
-    url = reverse("grants:staff_bulk_decide", kwargs={"pk": call.pk})
+    url = reverse("projects:staff_bulk_decide", kwargs={"pk": call.pk})
     no_feedback = client.post(url, {"action": "reject", "applications": [one.pk]}, follow=True)
     assert "Write the feedback" in no_feedback.content.decode()
     response = client.post(url, {"action": "award", "applications": [one.pk, two.pk]}, follow=True)
@@ -183,5 +183,5 @@ def test_bulk_decisions_go_down_the_ranking(client, world):
 def test_staff_dashboard_shows_money_per_currency(client, world):
     CompetitionFactory(currency="PLN", budget_pool=Decimal("50000"))
     client.force_login(world["people"]["staff"])
-    html = client.get(reverse("grants:staff_dashboard")).content.decode()
+    html = client.get(reverse("projects:staff_dashboard")).content.decode()
     assert "50,000.00\xa0PLN" in html and "2,000.00\xa0EUR" in html

@@ -77,8 +77,8 @@ def test_every_page_forbids_third_party_requests(client):
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
 
 
-STAFF_URLS = ["grants:staff_dashboard", "grants:staff_call_create"]
-STAFF_CALL_URLS = ["grants:staff_call_edit", "grants:staff_call_applications"]
+STAFF_URLS = ["projects:staff_dashboard", "grants:staff_call_create"]
+STAFF_CALL_URLS = ["grants:staff_call_edit", "applications:staff_call_applications"]
 
 
 @pytest.mark.parametrize("role", [None, "applicant", "reviewer", "mentor"])
@@ -147,7 +147,7 @@ def test_staff_create_a_call_with_rubric_and_times_in_the_calls_zone(client):
         reverse("grants:staff_call_create"), _call_form_data(programme, eligible_regions=[region.pk], blind_review="on")
     )
     call = Competition.objects.get(slug="local-media-2027")
-    assert response["Location"] == reverse("grants:staff_call_applications", kwargs={"pk": call.pk})
+    assert response["Location"] == reverse("applications:staff_call_applications", kwargs={"pk": call.pk})
     assert call.closes_at == datetime(2027, 2, 28, 23, 59, tzinfo=zoneinfo.ZoneInfo("Europe/Kyiv"))
     assert (call.currency, call.budget_pool, call.blind_review) == ("UAH", Decimal("100000.00"), True)
     assert list(call.criteria.values_list("name", "weight", "max_score")) == [
@@ -201,7 +201,7 @@ def test_staff_list_of_a_calls_applications_filters_paginates_and_keeps_queries_
     services.application_submit(application=other, by=member_of(other.group))
     ApplicationFactory(competition=call, title="Still a draft")
     client.force_login(staff_user())
-    url = reverse("grants:staff_call_applications", kwargs={"pk": call.pk})
+    url = reverse("applications:staff_call_applications", kwargs={"pk": call.pk})
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
     assert f"{count + 1} applications" in page and "Still a draft" not in page
@@ -222,7 +222,7 @@ def test_staff_dashboard_queries_are_constant(client, django_assert_max_num_quer
         _submitted_applications(CompetitionFactory(), count // 3 + 1)
     client.force_login(staff_user())
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("grants:staff_dashboard")).status_code == 200
+        assert client.get(reverse("projects:staff_dashboard")).status_code == 200
 
 
 @pytest.mark.parametrize("count", [5, 200])

@@ -12,10 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from applications import services as application_services
-from grants import mentoring, reports
 from notifications import services as outbox
 from notifications.models import OutboxMessage
 from notifications.reminders import reminders_sweep
+from projects import mentoring, reports
 from reviews import services as review_services
 from tests.factories import (
     ApplicationFactory,

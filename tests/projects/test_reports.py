@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from grants import awards, reports
-from grants.models import Indicator, Report
+from grants.models import Indicator
+from projects import awards, reports
+from projects.models import Report
 from tests.factories import UserFactory, funded_application, member_of, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_good_practices_are_public_and_anonymous_for_confidential_calls(client, 
     reports.report_submit(report=report, by=member, **_complete_draft(application))
     reports.report_accept(report=report, by=staff)
     reports.good_practice_mark(application=application, summary="Neighbours turned a car park into a garden.", by=staff)
-    url = reverse("grants:good_practices", kwargs={"pk": application.competition.programme_id})
+    url = reverse("projects:good_practices", kwargs={"pk": application.competition.programme_id})
     html = client.get(url).content.decode()
     assert "Neighbours turned a car park" in html and application.group.name in html
     application.competition.confidential = True
@@ -121,10 +122,10 @@ def test_another_groups_report_is_a_404(client, project, who):
     }
     if people[who]:
         client.force_login(people[who])
-    url = reverse("grants:report", kwargs={"pk": report.pk})
+    url = reverse("projects:report", kwargs={"pk": report.pk})
     assert client.get(url).status_code == 404
     assert client.post(url, {"narrative": "Hacked", "action": "save"}).status_code == 404
-    assert client.get(reverse("grants:staff_report", kwargs={"pk": report.pk})).status_code == 404
+    assert client.get(reverse("projects:staff_report", kwargs={"pk": report.pk})).status_code == 404
     report.refresh_from_db()
     assert report.narrative == ""
 
@@ -135,7 +136,7 @@ def test_the_report_pages(client, project):
     indicator = application.competition.indicators.get()
     line = application.budget_lines.get()
     client.force_login(member)
-    url = reverse("grants:report", kwargs={"pk": report.pk})
+    url = reverse("projects:report", kwargs={"pk": report.pk})
     bad = client.post(url, {"narrative": "x", f"indicator_{indicator.pk}": "-1", "action": "save"})
     assert "Ensure this value is greater than or equal to 0." in bad.content.decode()
     client.post(
@@ -151,7 +152,7 @@ def test_the_report_pages(client, project):
     report.refresh_from_db()
     assert report.status == "submitted"
     client.force_login(staff)
-    staff_url = reverse("grants:staff_report", kwargs={"pk": report.pk})
+    staff_url = reverse("projects:staff_report", kwargs={"pk": report.pk})
     assert "We planted trees." in client.get(staff_url).content.decode()
     client.post(staff_url, {"action": "accept", "comment": "Thank you."})
     report.refresh_from_db()
@@ -176,7 +177,7 @@ def test_missing_figures_are_shown_under_their_sections(client, project):
     report = application.reports.get()
     client.force_login(member)
     html = client.post(
-        reverse("grants:report", kwargs={"pk": report.pk}),
+        reverse("projects:report", kwargs={"pk": report.pk}),
         {"narrative": "Done.", "results": "All.", "action": "submit"},
     ).content.decode()
     indicators_heading = html.index(">Indicators</h2>")

@@ -95,7 +95,7 @@ def test_draft_reviews_do_not_count(scored_call):
 def test_the_ranking_page_and_its_csv(client, scored_call):
     call, a, b, c = scored_call
     client.force_login(staff_user())
-    url = reverse("reviews:staff_ranking", kwargs={"pk": call.pk})
+    url = reverse("projects:staff_ranking", kwargs={"pk": call.pk})
     html = client.get(url).content.decode()
     assert html.index(a.reference) < html.index("Funding line") < html.index(b.reference) < html.index(c.reference)
     assert "reviewers disagree" in html and "85.00" in html and "-0.33" in html
@@ -139,11 +139,11 @@ def test_ranking_page_and_queue_use_constant_queries(client, django_assert_max_n
     call, reviewers = _call_with_reviews(count)
     client.force_login(staff_user())
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("reviews:staff_ranking", kwargs={"pk": call.pk}))
+        response = client.get(reverse("projects:staff_ranking", kwargs={"pk": call.pk}))
     # The header, the first page of rows (100 at most) and the funding line.
     assert response.content.decode().count("<tr") == min(count, 100) + 2
     if count > 100:
-        second = client.get(reverse("reviews:staff_ranking", kwargs={"pk": call.pk}), {"page": 2}).content.decode()
+        second = client.get(reverse("projects:staff_ranking", kwargs={"pk": call.pk}), {"page": 2}).content.decode()
         assert "Page 2 of 5" in second and ">101</td>" in second
     with django_assert_max_num_queries(12):
         assert client.get(reverse("reviews:staff_reviewers", kwargs={"pk": call.pk})).status_code == 200

@@ -86,7 +86,7 @@ def test_unscreened_or_unpooled_or_conflicted_cannot_be_assigned(staff):
     with pytest.raises(ValidationError, match="not in the call's reviewer pool"):
         services.assignment_create(application=application, reviewer=reviewer_user(), by=staff)
     conflicted = in_pool(call)
-    services.conflicts_declare(competition=call, reviewer=conflicted, groups=[application.group])
+    services.conflicts_declare(competition=call, by=conflicted, groups=[application.group])
     with pytest.raises(ValidationError, match="conflict of interest"):
         services.assignment_create(application=application, reviewer=conflicted, by=staff)
     assert not Assignment.objects.exists()
@@ -97,7 +97,7 @@ def test_a_region_conflict_covers_the_groups_region(staff):
     region = RegionFactory(name="Lviv", country="UA")
     (application,) = _eligible(call, 1, group=GroupFactory(region=region), region=RegionFactory(name="Other"))
     reviewer = in_pool(call)
-    services.conflicts_declare(competition=call, reviewer=reviewer, regions=[region])
+    services.conflicts_declare(competition=call, by=reviewer, regions=[region])
     assert services.is_conflicted(reviewer, application)
 
 
@@ -107,7 +107,7 @@ def test_declaring_a_conflict_later_removes_unsubmitted_assignments(staff):
     first, second = _eligible(call, 2)
     services.assignment_create(application=first, reviewer=reviewer, by=staff)
     services.assignment_create(application=second, reviewer=reviewer, by=staff)
-    services.conflicts_declare(competition=call, reviewer=reviewer, groups=[first.group])
+    services.conflicts_declare(competition=call, by=reviewer, groups=[first.group])
     assert list(Assignment.objects.values_list("application_id", flat=True)) == [second.pk]
 
 
@@ -147,7 +147,7 @@ def test_automatic_assignment_respects_conflicts_and_regions_and_fills_only_gaps
     a, b, c, d = in_pool(call), in_pool(call), in_pool(call), in_pool(call, reviewer_user(home_region=north))
     apps = _eligible(call, 4, group=GroupFactory(region=south), region=south)
     northern = _eligible(call, 2, group=GroupFactory(region=north), region=north)
-    services.conflicts_declare(competition=call, reviewer=a, groups=[apps[0].group])
+    services.conflicts_declare(competition=call, by=a, groups=[apps[0].group])
     services.assignment_create(application=northern[0], reviewer=b, by=staff)  # by hand first
     services.assign_automatically(competition=call, by=staff, avoid_same_region=True)
     assert not Assignment.objects.filter(reviewer=a, application__group=apps[0].group).exists()
@@ -220,7 +220,7 @@ def test_the_last_review_completes_the_application_exactly_once(staff):
 
 def test_staff_can_force_the_review_complete(staff):
     application = ApplicationFactory(status=S.IN_REVIEW)
-    application_services.application_complete_review(application=application, by=staff, comment="One reviewer left.")
+    services.application_complete_review(application=application, by=staff, comment="One reviewer left.")
     application.refresh_from_db()
     assert application.status == S.REVIEWED
 

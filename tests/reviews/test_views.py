@@ -94,8 +94,8 @@ def _urls(w):
         "staff_assign_manual": ("post", reverse("reviews:staff_assign_manual", kwargs={"pk": call.pk})),
         "staff_assignment_remove": ("post", reverse("reviews:staff_assignment_remove", kwargs={"pk": a.pk})),
         "staff_complete_review": ("post", reverse("reviews:staff_complete_review", kwargs={"pk": app.pk})),
-        "staff_ranking": ("get", reverse("reviews:staff_ranking", kwargs={"pk": call.pk})),
-        "staff_screen": ("post", reverse("grants:staff_call_screen", kwargs={"pk": call.pk})),
+        "staff_ranking": ("get", reverse("projects:staff_ranking", kwargs={"pk": call.pk})),
+        "staff_screen": ("post", reverse("applications:staff_call_screen", kwargs={"pk": call.pk})),
     }
 
 
@@ -257,7 +257,7 @@ def test_staff_screen_in_bulk(client):
     call = CompetitionFactory()
     first, second = ApplicationFactory.create_batch(2, competition=call, status=S.SUBMITTED)
     client.force_login(staff_user())
-    url = reverse("grants:staff_call_screen", kwargs={"pk": call.pk})
+    url = reverse("applications:staff_call_screen", kwargs={"pk": call.pk})
     missing_reason = client.post(url, {"action": "ineligible", "applications": [first.pk]}, follow=True)
     assert "Tell the applicant why" in missing_reason.content.decode()
     client.post(url, {"action": "eligible", "applications": [first.pk, second.pk]})

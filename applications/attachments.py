@@ -1,0 +1,80 @@
+"""What an uploaded file must be: within the size limit and of an accepted type, detected from
+its bytes (never from its name or the browser's word). Used for application and report files."""
+
+import zipfile
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import Attachment
+
+# Content types we accept, detected from the file's bytes (never from its name or the browser).
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+}
+
+
+def validate_attachment(uploaded_file) -> str:
+    """Return the detected content type, or raise ValidationError with a clear message."""
+    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {
+                "size": round(uploaded_file.size / 1024 / 1024, 1),
+                "limit": round(settings.ATTACHMENT_MAX_BYTES / 1024 / 1024, 1),
+            },
+            code="too_large",
+        )
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime == "application/zip" and uploaded_file.name.lower().endswith((".docx", ".xlsx", ".odt", ".ods")):
+        mime = _office_type(uploaded_file)
+    name = uploaded_file.name.lower()
+    if mime not in ALLOWED_ATTACHMENT_TYPES or not name.endswith(ALLOWED_ATTACHMENT_TYPES[mime]):
+        raise ValidationError(
+            _("This file type is not accepted. Upload a PDF, PNG, JPEG, DOCX, XLSX, ODT or ODS file."),
+            code="bad_type",
+        )
+    return mime
+
+
+def _office_type(uploaded_file) -> str:
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype").decode() if "mimetype" in names else ""
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return ""
+    finally:
+        uploaded_file.seek(0)
+    if mimetype in ALLOWED_ATTACHMENT_TYPES:
+        return mimetype
+    if "word/document.xml" in names:
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if "xl/workbook.xml" in names:
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ""
+
+
+def attachment_create(*, application, uploaded_file, by, purpose):
+    """Check ``uploaded_file`` and store it as a private attachment of ``application``."""
+    content_type = validate_attachment(uploaded_file)
+    return Attachment.objects.create(
+        application=application,
+        purpose=purpose,
+        file=uploaded_file,
+        original_name=uploaded_file.name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=by,
+    )

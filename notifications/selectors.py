@@ -1,0 +1,11 @@
+"""Read queries of the outbox."""
+
+from .models import OutboxMessage
+
+
+def outbox_for_scope(scope: str, *, status: str = ""):
+    """The messages of one scope (e.g. ``"call:12"``), newest first, optionally of one status."""
+    messages = OutboxMessage.objects.filter(scope=scope)
+    if status:
+        messages = messages.filter(status=status)
+    return messages.order_by("-created_at", "-pk")

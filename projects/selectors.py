@@ -1,0 +1,140 @@
+"""Read queries of funded projects: money against the pool, the mentor's projects, decisions
+waiting for a second pair of eyes, and the public good practices. Never N+1."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Min, Prefetch, Q, Sum
+
+from applications.models import Application
+from grants.models import Competition
+
+from .models import AwardProposal, CheckIn, GoodPractice, PaymentTranche
+
+COMMITTED_STATUSES = (Application.Status.AWARDED, Application.Status.REPORTED, Application.Status.CLOSED)
+FUNDED = (Application.Status.AWARDED, Application.Status.REPORTED)
+DECIDABLE = (Application.Status.REVIEWED, Application.Status.WAITLISTED)
+
+
+def committed_amount(competition) -> Decimal:
+    total = competition.applications.filter(status__in=COMMITTED_STATUSES).aggregate(total=Sum("awarded_amount"))
+    return total["total"] or Decimal("0")
+
+
+def money_summary(competition) -> dict:
+    """Pool, committed, paid and remaining for one call, in its currency."""
+    committed = committed_amount(competition)
+    paid = PaymentTranche.objects.filter(application__competition=competition, paid_on__isnull=False).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
+    pending = AwardProposal.objects.filter(
+        application__competition=competition, status=AwardProposal.Status.PENDING
+    ).aggregate(total=Sum("amount"))
+    return {
+        "currency": competition.currency,
+        "pool": competition.budget_pool,
+        "committed": committed,
+        "paid": paid,
+        "remaining": competition.budget_pool - committed,
+        "pending": pending["total"] or Decimal("0"),
+    }
+
+
+def money_by_currency(competitions) -> list[dict]:
+    """Pool, committed, paid and remaining summed per currency over ``competitions`` (2 queries)."""
+    totals: dict[str, dict] = {}
+    ids = [c.pk for c in competitions]
+    for c in competitions:
+        zero = Decimal("0")
+        row = totals.setdefault(c.currency, {"currency": c.currency, "pool": zero, "committed": zero, "paid": zero})
+        row["pool"] += c.budget_pool
+    committed = (
+        Application.objects.filter(competition_id__in=ids, status__in=COMMITTED_STATUSES)
+        .values("competition__currency")
+        .annotate(total=Sum("awarded_amount"))
+    )
+    for item in committed:
+        totals[item["competition__currency"]]["committed"] += item["total"] or Decimal("0")
+    paid = (
+        PaymentTranche.objects.filter(application__competition_id__in=ids, paid_on__isnull=False)
+        .values("application__competition__currency")
+        .annotate(total=Sum("amount"))
+    )
+    for item in paid:
+        totals[item["application__competition__currency"]]["paid"] += item["total"] or Decimal("0")
+    for row in totals.values():
+        row["remaining"] = row["pool"] - row["committed"]
+    return sorted(totals.values(), key=lambda r: r["currency"])
+
+
+def staff_competitions():
+    """Every call with its counts of submitted applications and drafts, newest deadline first."""
+    submitted = ~Q(applications__status=Application.Status.DRAFT)
+    return (
+        Competition.objects.select_related("programme")
+        .annotate(
+            application_count=Count("applications", filter=submitted),
+            draft_count=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+        )
+        .order_by("-closes_at")
+    )
+
+
+def pending_proposals(competition):
+    return AwardProposal.objects.filter(
+        application__competition=competition, status=AwardProposal.Status.PENDING
+    ).select_related("application", "proposed_by")
+
+
+def pending_proposal(application):
+    return (
+        AwardProposal.objects.filter(application=application, status=AwardProposal.Status.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )
+
+
+def mentor_projects(mentor):
+    """The funded projects ``mentor`` mentors, the next open check-in first."""
+    open_checkins = CheckIn.objects.filter(status=CheckIn.Status.OPEN).order_by("due_on")
+    return (
+        Application.objects.filter(mentor=mentor, status__in=FUNDED)
+        .select_related("competition")
+        .annotate(next_due=Min("checkins__due_on", filter=Q(checkins__status=CheckIn.Status.OPEN)))
+        .prefetch_related(Prefetch("checkins", queryset=open_checkins, to_attr="open_checkins"))
+        .order_by("next_due", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class PublicPractice:
+    """A good practice as the public may see it: a confidential call's grantee is never named."""
+
+    title: str
+    byline: str
+    summary: str
+
+
+def public_good_practices(programme) -> list[PublicPractice]:
+    """The programme's good practices, safe to publish. A confidential call's project shows only
+    the call's name and the country; others the project's title, the group and the region."""
+    practices = GoodPractice.objects.filter(application__competition__programme=programme).select_related(
+        "application__competition", "application__group", "application__region"
+    )
+    shown = []
+    for practice in practices:
+        application = practice.application
+        if application.competition.confidential:
+            title = _practice_of(application.competition.title)
+            byline = application.region.country if application.region_id else ""
+        else:
+            title = application.title
+            byline = " · ".join(p for p in (application.group.name, getattr(application.region, "name", "")) if p)
+        shown.append(PublicPractice(title=title, byline=byline, summary=practice.summary))
+    return shown
+
+
+def _practice_of(call_title) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("A project of “%(call)s”") % {"call": call_title}

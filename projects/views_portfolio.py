@@ -1,0 +1,15 @@
+"""The staff's home: every call with its applications, and the money per currency."""
+
+from django.shortcuts import render
+
+from accounts.decorators import staff_required
+
+from . import selectors
+
+
+@staff_required
+def staff_dashboard(request):
+    calls = list(selectors.staff_competitions())
+    return render(
+        request, "projects/staff/dashboard.html", {"calls": calls, "money": selectors.money_by_currency(calls)}
+    )

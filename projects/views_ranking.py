@@ -1,0 +1,97 @@
+"""The decision meeting's page: the ranking of a call with the funding line, the proposals waiting
+for a second pair of eyes, and decisions in bulk; and the ranking as CSV."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.decorators import staff_required
+from grants.models import Competition
+from reviews.selectors import RANKING_SORTS
+from reviews.selectors import ranking as ranking_of
+
+from . import selectors
+from .forms_decisions import BulkDecisionForm
+
+
+def _call(pk):
+    return get_object_or_404(Competition.objects.select_related("programme"), pk=pk)
+
+
+RANKING_PAGE_SIZE = 100
+
+
+@staff_required
+def ranking(request, pk):
+    call = _call(pk)
+    sort = request.GET.get("sort", "mean")
+    if sort not in RANKING_SORTS:
+        sort = "mean"
+    rows = ranking_of(call, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _ranking_csv(call, rows)
+    proposals = selectors.pending_proposals(call)
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/staff/ranking.html",
+        {
+            "call": call,
+            "page": page,
+            "rows": page.object_list,
+            "first_rank": page.start_index(),
+            "sort": sort,
+            "summary": selectors.money_summary(call),
+            "proposals": proposals,
+            "bulk_form": BulkDecisionForm(),
+        },
+    )
+
+
+def _ranking_csv(call, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{call.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Reference"),
+            _("Title"),
+            _("Group"),
+            _("Region"),
+            _("Status"),
+            _("Reviews"),
+            _("Mean score"),
+            _("Spread"),
+            _("Normalised score"),
+            _("Disputed"),
+            _("Requested amount"),
+            _("Cumulative"),
+            _("Currency"),
+            _("Within budget"),
+        ]
+    )
+    for rank, row in enumerate(rows, start=1):
+        writer.writerow(
+            [
+                rank,
+                row.reference,
+                row.title,
+                row.group_name,
+                row.region_name or "",
+                row.status_label,
+                row.reviews,
+                row.mean or "",
+                row.spread or "",
+                row.normalised if row.normalised is not None else "",
+                "yes" if row.disputed else "",
+                row.requested_amount,
+                row.cumulative,
+                call.currency,
+                "yes" if row.within_budget else "no",
+            ]
+        )
+    return response

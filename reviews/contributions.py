@@ -1,0 +1,25 @@
+"""What reviews adds to the layers below: its reminder rule and its staff action on the application's
+page. Registered in ``ReviewsConfig.ready()``."""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from applications.pages import application_staff_actions
+from audit.actions import declare
+from notifications.reminders import reminder_rules
+
+from .reminders import reviews_due
+
+reminder_rules.register(reviews_due, order=20)
+declare("assignment.created", _("Reviewer assigned"))
+declare("assignment.removed", _("Reviewer unassigned"))
+declare("pool.added", _("Reviewer added to the pool"))
+declare("pool.removed", _("Reviewer removed from the pool"))
+
+
+@application_staff_actions.register(order=20)
+def complete_review_action(request, application, viewer) -> str:
+    if not viewer.is_staff or application.status != Application.Status.IN_REVIEW:
+        return ""
+    return render_to_string("reviews/_complete_review.html", {"application": application}, request=request)
