@@ -72,21 +72,21 @@ def group_invite(*, group, email, by) -> GroupInvitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token, user) -> GroupMembership:
+def invitation_accept(*, token, by) -> GroupMembership:
     invitation = GroupInvitation.objects.select_for_update().filter(token=token).first()
     if invitation is None:
         raise ValidationError(_("This invitation does not exist or was withdrawn."))
-    if invitation.accepted_at and invitation.accepted_by_id != user.pk:
+    if invitation.accepted_at and invitation.accepted_by_id != by.pk:
         raise ValidationError(_("This invitation has already been used."))
-    if invitation.email.lower() != (user.email or "").lower():
+    if invitation.email.lower() != (by.email or "").lower():
         raise ValidationError(
             _("This invitation was sent to another e-mail address. Log in as %(email)s.") % {"email": invitation.email}
         )
-    membership, _created = GroupMembership.objects.get_or_create(group=invitation.group, user=user)
+    membership, _created = GroupMembership.objects.get_or_create(group=invitation.group, user=by)
     invitation.accepted_at = invitation.accepted_at or timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    forget_member_groups(user)
+    forget_member_groups(by)
     return membership
 
 

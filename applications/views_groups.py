@@ -76,7 +76,7 @@ def invitation_accept(request, token):
     invitation = get_object_or_404(GroupInvitation.objects.select_related("group"), token=token)
     if request.method == "POST":
         try:
-            services.invitation_accept(token=token, user=request.user)
+            services.invitation_accept(token=token, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

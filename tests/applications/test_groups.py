@@ -70,7 +70,7 @@ def test_an_invitation_is_only_for_its_address():
     group = GroupFactory()
     invitation = services.group_invite(group=group, email="a@example.org", by=member_of(group))
     with pytest.raises(Exception, match="another e-mail address"):
-        services.invitation_accept(token=invitation.token, user=UserFactory(email="b@example.org"))
+        services.invitation_accept(token=invitation.token, by=UserFactory(email="b@example.org"))
     assert group.memberships.count() == 1
 
 
