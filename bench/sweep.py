@@ -251,8 +251,8 @@ def empty_database():
 KINDS = [
     ("insert outbox", re.compile(r'^INSERT INTO "notifications_outboxmessage"')),
     ("select outbox (existing keys)", re.compile(r'^SELECT .* FROM "notifications_outboxmessage"')),
-    ("select check-ins", re.compile(r'^SELECT .* FROM "grants_checkin"')),
-    ("select reports", re.compile(r'^SELECT .* FROM "grants_report"')),
+    ("select check-ins", re.compile(r'^SELECT .* FROM "projects_checkin"')),
+    ("select reports", re.compile(r'^SELECT .* FROM "projects_report"')),
     ("select group members", re.compile(r'^SELECT .* FROM "applications_groupmembership"')),
     ("select application groups", re.compile(r'^SELECT .* FROM "applications_application"')),
     ("select calls", re.compile(r'^SELECT .* FROM "grants_competition"')),
@@ -279,9 +279,9 @@ def warm_up(now):
     from django.db import transaction
 
     from accounts.models import User
-    from notifications.reminders import _item
     from notifications.services import outbox_bulk_enqueue
     from projects.models import CheckIn, Report
+    from projects.reminders import _checkin_item, _report_item
 
     checkin = CheckIn.objects.select_related("application__competition", "application__mentor").first()
     report = Report.objects.select_related("application__competition").first()
@@ -290,12 +290,8 @@ def warm_up(now):
         (report, k) for k in ("report_due_3d", "report_due_14d", "report_overdue", "report_overdue_staff")
     ]
     items = [
-        _item(
-            user,
-            kind,
-            f"bench-warm-up:{kind}:{user.pk}",
-            thing.application.competition,
-            **{"checkin" if thing is checkin else "report": thing},
+        (_checkin_item if thing is checkin else _report_item)(
+            user, kind, f"bench-warm-up:{kind}", thing.application.competition, thing
         )
         for thing, kind in kinds
         for user in users
