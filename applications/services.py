@@ -282,12 +282,19 @@ def application_mark_eligible(*, application, by) -> Application:
     locked.screened_at = timezone.now()
     locked.screened_by = by
     locked.save(update_fields=["screened_at", "screened_by", "updated_at"])
+    application_audit(locked, by, "application.found_eligible", _("Found eligible"))
+    return locked
+
+
+def application_audit(application, by, action, message, **data) -> None:
+    """Record a staff change of ``application`` in the audit log, in the caller's transaction.
+    The one way every layer logs a change of an application that is not a transition."""
     audit_record(
         by=by,
-        action="application.found_eligible",
-        message=_("Found eligible"),
-        call_id=locked.competition_id,
-        application_id=locked.pk,
-        label=locked.reference or "",
+        action=action,
+        message=message,
+        call_id=application.competition_id,
+        application_id=application.pk,
+        label=application.reference or "",
+        data=data,
     )
-    return locked

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.rules import require_staff
 from applications.models import Application
-from audit.services import audit_record
+from applications.services import application_audit
 from grants.models import Competition
 from grants.money import format_money
 
@@ -50,7 +50,7 @@ def award_decide(*, application, amount, by, conditions="") -> Application | Awa
     proposal = AwardProposal.objects.create(
         application=locked, amount=amount, conditions=conditions.strip(), proposed_by=by
     )
-    _log(
+    application_audit(
         locked,
         by,
         "proposal.made",
@@ -98,21 +98,8 @@ def proposal_cancel(*, proposal, by) -> AwardProposal:
     proposal.decided_by = by
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
-    _log(proposal.application, by, "proposal.cancelled", _("The award proposal is cancelled"))
+    application_audit(proposal.application, by, "proposal.cancelled", _("The award proposal is cancelled"))
     return proposal
-
-
-def _log(application, by, action, message, **data):
-    """A decision that is not a state change goes into the audit log, in the same transaction."""
-    audit_record(
-        by=by,
-        action=action,
-        message=message,
-        call_id=application.competition_id,
-        application_id=application.pk,
-        label=application.reference or "",
-        data=data,
-    )
 
 
 @transaction.atomic
@@ -134,7 +121,7 @@ def award_reduce(*, application, amount, by, reason) -> Application:
     locked.awarded_amount = amount
     locked.save(update_fields=["awarded_amount", "updated_at"])
     locked.tranches.all().delete()
-    _log(
+    application_audit(
         locked,
         by,
         "award.reduced",
@@ -169,7 +156,7 @@ def tranches_set(*, application, rows, by) -> list[PaymentTranche]:
         for i, r in enumerate(rows)
     ]
     currency = locked.competition.currency
-    _log(
+    application_audit(
         locked,
         by,
         "tranches.set",
@@ -189,7 +176,7 @@ def tranche_mark_paid(*, tranche, paid_on, by) -> PaymentTranche:
     tranche.paid_on = paid_on
     tranche.marked_paid_by = by
     tranche.save(update_fields=["paid_on", "marked_paid_by"])
-    _log(
+    application_audit(
         tranche.application,
         by,
         "tranche.paid",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.rules import is_mentor, require_staff
 from applications.models import Application
-from audit.services import audit_record
+from applications.services import application_audit
 
 from .alerts import alert_staff
 from .models import CheckIn
@@ -67,19 +67,8 @@ def mentor_assign(*, application, mentor, by) -> Application:
     locked.mentor = mentor
     locked.save(update_fields=["mentor", "updated_at"])
     checkins_schedule(application=locked)
-    _log(locked, by, "mentor.assigned", _("Mentor: %(name)s") % {"name": mentor.display_name})
+    application_audit(locked, by, "mentor.assigned", _("Mentor: %(name)s") % {"name": mentor.display_name})
     return locked
-
-
-def _log(application, by, action, message):
-    audit_record(
-        by=by,
-        action=action,
-        message=message,
-        call_id=application.competition_id,
-        application_id=application.pk,
-        label=application.reference or "",
-    )
 
 
 @transaction.atomic
@@ -93,7 +82,9 @@ def project_dates_change(*, application, start, end, by) -> Application:
     locked.save(update_fields=["planned_start", "planned_end", "updated_at"])
     checkins_schedule(application=locked)
     reports_schedule(application=locked)
-    _log(locked, by, "project.dates_changed", _("Project dates: %(start)s to %(end)s") % {"start": start, "end": end})
+    application_audit(
+        locked, by, "project.dates_changed", _("Project dates: %(start)s to %(end)s") % {"start": start, "end": end}
+    )
     return locked
 
 

@@ -11,9 +11,8 @@ from accounts.rules import require_staff
 from applications.attachments import attachment_create
 from applications.models import Application, Attachment
 from applications.rules import is_group_member
-from applications.services import notify_members
+from applications.services import application_audit, notify_members
 from applications.transitions import application_lock, transition_run
-from audit.services import audit_record
 
 from .alerts import alert_staff
 from .models import GoodPractice, Report
@@ -105,18 +104,6 @@ def report_submit(*, report, by, **draft) -> Report:
     return report
 
 
-def _log(report, by, action, message):
-    application = report.application
-    audit_record(
-        by=by,
-        action=action,
-        message=message,
-        call_id=application.competition_id,
-        application_id=application.pk,
-        label=application.reference or "",
-    )
-
-
 def _lock_for_staff(report, by) -> Report:
     require_staff(by)
     report = Report.objects.select_for_update().select_related("application__competition").get(pk=report.pk)
@@ -131,7 +118,9 @@ def report_accept(*, report, by, comment="") -> Report:
     report.status = Report.Status.ACCEPTED
     report.staff_comment, report.decided_by, report.decided_at = comment.strip(), by, timezone.now()
     report.save(update_fields=["status", "staff_comment", "decided_by", "decided_at"])
-    _log(report, by, "report.accepted", _("%(kind)s accepted") % {"kind": report.get_kind_display()})
+    application_audit(
+        report.application, by, "report.accepted", _("%(kind)s accepted") % {"kind": report.get_kind_display()}
+    )
     notify_members(
         report.application,
         kind=f"report_accepted_{report.kind}",
@@ -152,8 +141,8 @@ def report_request_changes(*, report, by, comment) -> Report:
     report.status = Report.Status.CHANGES_REQUESTED
     report.staff_comment, report.decided_by, report.decided_at = comment.strip(), by, timezone.now()
     report.save(update_fields=["status", "staff_comment", "decided_by", "decided_at"])
-    _log(
-        report,
+    application_audit(
+        report.application,
         by,
         "report.changes_requested",
         _("%(kind)s sent back: %(comment)s") % {"kind": report.get_kind_display(), "comment": report.staff_comment},
@@ -193,12 +182,5 @@ def good_practice_mark(*, application, summary, by) -> GoodPractice:
     practice, _created = GoodPractice.objects.update_or_create(
         application=application, defaults={"summary": summary.strip(), "created_by": by}
     )
-    audit_record(
-        by=by,
-        action="good_practice.marked",
-        message=_("Listed as a good practice"),
-        call_id=application.competition_id,
-        application_id=application.pk,
-        label=application.reference or "",
-    )
+    application_audit(application, by, "good_practice.marked", _("Listed as a good practice"))
     return practice

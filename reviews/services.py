@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.rules import is_reviewer, require_staff
 from applications.models import Application
+from applications.services import application_audit
 from applications.transitions import application_lock, transition_run
 from audit.services import audit_record
 from grants.models import Competition
@@ -42,17 +43,6 @@ def application_complete_review(*, application, by=None, comment="") -> Applicat
     return transition_run(application_lock(application), "complete_review", by, comment)
 
 
-def _log(by, action, message, *, call_id, application=None):
-    audit_record(
-        by=by,
-        action=action,
-        message=message,
-        call_id=call_id,
-        application_id=application.pk if application else None,
-        label=(application.reference or "") if application else "",
-    )
-
-
 # --- the pool -------------------------------------------------------------------------------
 
 
@@ -65,7 +55,10 @@ def pool_add(*, competition, reviewer, by) -> PoolMembership:
         competition=competition, reviewer=reviewer, defaults={"added_by": by}
     )
     if created:
-        _log(by, "pool.added", _("%(name)s added to the reviewer pool") % {"name": reviewer}, call_id=competition.pk)
+        audit_record(
+            by=by, action="pool.added", message=_("%(name)s added to the reviewer pool") % {"name": reviewer},
+            call_id=competition.pk,
+        )  # fmt: skip
     return membership
 
 
@@ -75,12 +68,10 @@ def pool_remove(*, competition, reviewer, by) -> None:
     if Assignment.objects.filter(application__competition=competition, reviewer=reviewer).exists():
         raise ValidationError(_("This reviewer still has assignments in this call; remove them first."))
     if PoolMembership.objects.filter(competition=competition, reviewer=reviewer).delete()[0]:
-        _log(
-            by,
-            "pool.removed",
-            _("%(name)s removed from the reviewer pool") % {"name": reviewer},
+        audit_record(
+            by=by, action="pool.removed", message=_("%(name)s removed from the reviewer pool") % {"name": reviewer},
             call_id=competition.pk,
-        )
+        )  # fmt: skip
 
 
 # --- conflicts of interest ------------------------------------------------------------------
@@ -173,13 +164,7 @@ def _create_assignment(application, reviewer, by) -> Assignment:
     if application.status == Application.Status.SUBMITTED:
         application_start_review(application=application, by=by)
         application.refresh_from_db()
-    _log(
-        by,
-        "assignment.created",
-        _("%(name)s assigned") % {"name": reviewer},
-        call_id=application.competition_id,
-        application=application,
-    )
+    application_audit(application, by, "assignment.created", _("%(name)s assigned") % {"name": reviewer})
     _notify_assigned(assignment)
     return assignment
 
@@ -198,12 +183,8 @@ def assignment_remove(*, assignment, by) -> None:
     if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
         raise ValidationError(_("An assignment whose review is submitted cannot be removed."))
     application = assignment.application
-    _log(
-        by,
-        "assignment.removed",
-        _("%(name)s no longer assigned") % {"name": assignment.reviewer},
-        call_id=application.competition_id,
-        application=application,
+    application_audit(
+        application, by, "assignment.removed", _("%(name)s no longer assigned") % {"name": assignment.reviewer}
     )
     assignment.delete()
 
