@@ -1,10 +1,7 @@
-import os
 import secrets
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, ExpressionWrapper, F, Sum
@@ -20,6 +17,7 @@ from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from regions.models import Region
 
 from . import rules as app_rules
+from .storage import attachment_path, private_storage
 from .submission import submission_errors
 
 # Callables ``check(application) -> bool``: has money been paid on this award? Filled by the layer
@@ -355,31 +353,6 @@ class BudgetLine(models.Model):
         return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files outside any public root, at ``settings.PRIVATE_MEDIA_ROOT`` (read at use, not import)."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage():
-    return PrivateStorage()
-
-
-def _attachment_path(instance, filename):
-    # The stored name reveals nothing: the original name is kept in the database only.
-    return f"attachments/{uuid.uuid4().hex}"
-
-
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
 
@@ -390,7 +363,7 @@ class Attachment(models.Model):
     purpose = models.CharField(
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION, db_index=True
     )
-    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
