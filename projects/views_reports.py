@@ -164,7 +164,7 @@ def good_practices(request, pk):
 
 
 def award_letter(request, pk):
-    """The award letter, for the group's members and staff only (another group's letter is a 404)."""
+    """The award letter, for the group's members, its mentor and staff (anyone else gets a 404)."""
     if not request.user.is_authenticated:
         raise Http404
     application = get_object_or_404(

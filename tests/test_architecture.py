@@ -89,7 +89,8 @@ def _our_modules():
 
 @pytest.mark.parametrize("limit", [420])
 def test_no_module_is_over_about_400_lines(limit):
-    long = [f"{p.relative_to(BASE_DIR)}: {n}" for p in _our_modules() if (n := len(p.read_text().splitlines())) > limit]
+    modules = [*_our_modules(), *sorted((BASE_DIR / "bench").glob("*.py")), BASE_DIR / "manage.py"]
+    long = [f"{p.relative_to(BASE_DIR)}: {n}" for p in modules if (n := len(p.read_text().splitlines())) > limit]
     assert not long, f"Split these modules by journey: {long}"
 
 
