@@ -27,6 +27,10 @@ class ApplicantGroupForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES  # only the languages this NGO offers
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == ApplicantGroup.Kind.ORGANISATION and not cleaned.get("registration_number"):

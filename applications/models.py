@@ -42,7 +42,7 @@ class ApplicantGroup(models.Model):
     )
     description = models.TextField(_("about the group"), blank=True)
     language = models.CharField(
-        _("language for e-mails"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language for e-mails"), max_length=10, choices=settings.ALL_LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

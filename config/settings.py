@@ -131,7 +131,19 @@ MFA_TOTP_ISSUER = "Small Grants"
 SMALLGRANTS_REQUIRE_MFA_ROLES = env.list("SMALLGRANTS_REQUIRE_MFA_ROLES", default=[])
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
+# Every language the product is translated into; an NGO offers some or all of them with
+# SMALLGRANTS_LANGUAGES (codes, comma-separated; default: all five).
+ALL_LANGUAGES = [
+    ("en", _("English")),
+    ("pl", _("Polish")),
+    ("be", _("Belarusian")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+]
+_offered = env.list("SMALLGRANTS_LANGUAGES", default=[code for code, _name in ALL_LANGUAGES])
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in _offered] or ALL_LANGUAGES[:1]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    LANGUAGE_CODE = LANGUAGES[0][0]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("SMALLGRANTS_TIME_ZONE", default="Europe/Warsaw")
 USE_I18N = True

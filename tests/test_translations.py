@@ -1,18 +1,21 @@
-"""The Polish catalogue stays complete (DESIGN.md, "Languages").
+"""Every offered language's catalogue stays complete (docs/architecture.md; ``SMALLGRANTS_LANGUAGES``).
 
-* every entry of ``locale/pl/LC_MESSAGES/django.po`` is translated and none is fuzzy;
+* every entry of ``locale/<language>/LC_MESSAGES/django.po`` is translated and none is fuzzy, with
+  every plural form the language needs (three for pl, be, uk and ru);
 * every ``%(name)s`` placeholder of a msgid is kept in its translation (and none is invented);
 * no translatable string in the source is missing from the catalogue: ``makemessages`` is run on a
   temporary copy of the project and its msgids are compared with the committed catalogue;
-* the compiled catalogue is actually used: the home page speaks Polish to a Polish browser.
+* no user-visible text or attribute in a template is left outside ``{% translate %}``;
+* the compiled catalogue is actually used: the home page speaks Polish to a Polish browser, and
+  Belarusian, Ukrainian and Russian plurals take their three forms.
 
 When a test here fails after you added or changed a string, run
 
-    python manage.py makemessages -l pl -l en --ignore=.venv --ignore=static/vendor \
-        --ignore=staticfiles --ignore=var --ignore=tests
+    python manage.py makemessages -l pl -l en -l be -l uk -l ru --ignore=.venv --ignore=static/vendor \
+        --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 
-then translate the new entries in ``locale/pl/LC_MESSAGES/django.po`` and remove their
-``#, fuzzy`` flags.
+then translate the new entries of every catalogue (keep the terms of ``locale/GLOSSARY.md``) and
+remove their ``#, fuzzy`` flags.
 """
 
 import os
@@ -31,7 +34,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 PL_PO_NAME = "locale/pl/LC_MESSAGES/django.po"
 PL_PO = BASE_DIR / PL_PO_NAME
 
-MAKEMESSAGES_IGNORES = [".venv", "static/vendor", "staticfiles", "var", "tests"]
+MAKEMESSAGES_IGNORES = [".venv", "static/vendor", "staticfiles", "var", "tests", "bench"]
+OFFERED = [code for code, _name in settings.LANGUAGES]
+PLURAL_FORMS = {"en": 2, "pl": 3, "be": 3, "uk": 3, "ru": 3}
 # Not copied into the temporary project: the virtual environment, runtime data, build output.
 COPY_SKIP_TOP_LEVEL = {".venv", ".git", "var", "staticfiles", "tests", "node_modules", "test-results"}
 COPY_SKIP_ANYWHERE = ["__pycache__", ".pytest_cache", ".ruff_cache", "*.pyc", "*.mo"]
@@ -41,6 +46,10 @@ GETTEXT_TOOLS = ["xgettext", "msguniq", "msgmerge", "msgattrib"]
 PLACEHOLDER = re.compile(
     r"%%|%(?:\((?P<name>[^)]*)\))?[#0 +-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<conv>[diouxXeEfFgGcrsa])"
 )
+
+
+def _po_path(language):
+    return BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
 
 
 def _catalogue(path=None):
@@ -79,18 +88,22 @@ def test_catalogue_header_is_polish():
     assert po.metadata.get("Plural-Forms", "").startswith("nplurals=3;"), po.metadata.get("Plural-Forms")
 
 
-def test_every_entry_is_translated_and_none_is_fuzzy():
-    po = _catalogue()
+@pytest.mark.parametrize("language", OFFERED)
+def test_every_entry_is_translated_and_none_is_fuzzy(language):
+    po = _catalogue(_po_path(language))
+    forms = PLURAL_FORMS[language]
+    assert po.metadata.get("Language") == language and not po.metadata_is_fuzzy
+    assert po.metadata.get("Plural-Forms", "").startswith(f"nplurals={forms};"), po.metadata.get("Plural-Forms")
     fuzzy = [entry for entry in po.fuzzy_entries() if not entry.obsolete]
     untranslated = [entry for entry in po.untranslated_entries() if not entry.obsolete and entry not in fuzzy]
-    # polib counts a plural entry as translated when any form is filled: Polish needs all three.
+    # polib counts a plural entry as translated when any form is filled: every form is needed.
     incomplete_plurals = [
         entry
         for entry in _live(po)
         if entry.msgid_plural
         and entry not in fuzzy
         and entry not in untranslated
-        and not all(entry.msgstr_plural.get(i) for i in range(3))
+        and not all(entry.msgstr_plural.get(i) for i in range(forms))
     ]
     problems = []
     if untranslated:
@@ -101,15 +114,16 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
         )
     if incomplete_plurals:
         problems.append(
-            f"{len(incomplete_plurals)} plural entries without all three Polish forms:\n"
+            f"{len(incomplete_plurals)} plural entries without all {forms} forms:\n"
             + "\n".join(map(_describe, incomplete_plurals))
         )
-    assert not problems, f"{PL_PO_NAME} is not complete.\n" + "\n".join(problems)
+    assert not problems, f"locale/{language}/LC_MESSAGES/django.po is not complete.\n" + "\n".join(problems)
 
 
-def test_translations_keep_the_placeholders():
+@pytest.mark.parametrize("language", OFFERED)
+def test_translations_keep_the_placeholders(language):
     problems = []
-    for entry in _live(_catalogue()):
+    for entry in _live(_catalogue(_po_path(language))):
         if entry.msgid_plural:
             expected_names = _placeholders(entry.msgid)[0] | _placeholders(entry.msgid_plural)[0]
             expected_positional = _placeholders(entry.msgid_plural)[1]
@@ -175,14 +189,15 @@ def test_no_source_string_is_missing_from_the_catalogue(tmp_path):
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
 
-    committed = {_key(entry) for entry in _live(_catalogue())}
     extracted = _live(_catalogue(project / "locale" / "pl" / "LC_MESSAGES" / "django.po"))
-    new = [entry for entry in extracted if _key(entry) not in committed]
-    assert not new, (
-        f"{len(new)} translatable string(s) in the source are not in {PL_PO_NAME}:\n"
-        + "\n".join(map(_describe, new))
-        + "\nRun makemessages (see the docstring of tests/test_translations.py) and translate them."
-    )
+    for language in OFFERED:
+        committed = {_key(entry) for entry in _live(_catalogue(_po_path(language)))}
+        new = [entry for entry in extracted if _key(entry) not in committed]
+        assert not new, (
+            f"{len(new)} translatable string(s) in the source are not in locale/{language}:\n"
+            + "\n".join(map(_describe, new))
+            + "\nRun makemessages (see the docstring of tests/test_translations.py) and translate them."
+        )
 
 
 @pytest.fixture
@@ -231,3 +246,84 @@ def test_polish_plural_forms(compiled_polish, count, expected):
     with translation.override("pl"):
         text = translation.ngettext("%(counter)s application", "%(counter)s applications", count)
     assert text % {"counter": count} == expected
+
+
+@pytest.fixture
+def compiled_catalogues(settings, tmp_path):
+    """Every committed catalogue compiled into a temporary folder (as ``setup_assets`` does)."""
+    for code, _name in settings.LANGUAGES:
+        mo_path = tmp_path / code / "LC_MESSAGES" / "django.mo"
+        mo_path.parent.mkdir(parents=True)
+        _catalogue(_po_path(code)).save_as_mofile(str(mo_path))
+    settings.LOCALE_PATHS = [tmp_path]
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("be", ["1 заяўка", "2 заяўкі", "5 заявак", "11 заявак", "21 заяўка", "22 заяўкі"]),
+        ("uk", ["1 заявка", "2 заявки", "5 заявок", "11 заявок", "21 заявка", "22 заявки"]),
+        ("ru", ["1 заявка", "2 заявки", "5 заявок", "11 заявок", "21 заявка", "22 заявки"]),
+    ],
+)
+def test_east_slavic_plural_forms(compiled_catalogues, language, expected):
+    counts = [1, 2, 5, 11, 21, 22]
+    with translation.override(language):
+        texts = [
+            translation.ngettext("%(counter)s application", "%(counter)s applications", n) % {"counter": n}
+            for n in counts
+        ]
+    assert texts == expected
+
+
+@pytest.mark.parametrize(("language", "money", "date"), [
+    ("be", "2\xa0500,00\xa0BYN", "15 сакавіка 2027"),
+    ("uk", "2\xa0500,00\xa0UAH", "15 березня 2027"),
+    ("ru", "2\xa0500,00\xa0BYN", "15 марта 2027"),
+    ("pl", "2\xa0500,00\xa0PLN", "15 marca 2027"),
+    ("en", "2,500.00\xa0EUR", "15 March 2027"),
+])  # fmt: skip
+def test_money_and_dates_are_formatted_for_the_locale(compiled_catalogues, language, money, date):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils.formats import date_format
+
+    from grants.money import format_money
+
+    with translation.override(language):
+        assert format_money(Decimal("2500"), money[-3:]) == money
+        assert date_format(datetime.date(2027, 3, 15), "DATE_FORMAT").startswith(date)
+
+
+TEMPLATE_TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
+VISIBLE_ATTRIBUTE = re.compile(r'(?:aria-label|title|placeholder|alt|data-confirm)="([^"{]*)"')
+
+
+def _untranslated_words(text):
+    """Words a reader would see that are not inside a translation tag or a variable."""
+    text = re.sub(r"\{%\s*blocktranslate.*?\{%\s*endblocktranslate\s*%\}", " ", text, flags=re.S)
+    text = re.sub(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->", " ", TEMPLATE_TAGS.sub(" ", text), flags=re.S)
+    text = re.sub(r"&[a-z]+;|&#\d+;", " ", re.sub(r"<[^>]*>", " ", text))
+    return re.findall(r"[^\W\d_][\w'’-]*", text)
+
+
+def test_no_template_text_escapes_translation():
+    problems = []
+    for path in sorted((BASE_DIR / "templates").rglob("*")):
+        if path.suffix not in (".html", ".txt"):
+            continue
+        source = path.read_text()
+        words = _untranslated_words(source)
+        attributes = [a for a in VISIBLE_ATTRIBUTE.findall(source) if re.search(r"[^\W\d_]", a)]
+        if words or attributes:
+            problems.append(f"{path.relative_to(BASE_DIR)}: {(words + attributes)[:8]}")
+    assert not problems, "Visible text outside {% translate %}:\n" + "\n".join(problems)
+
+
+def test_the_template_check_can_fail():
+    assert _untranslated_words("<p>{% translate 'Saved' %} Hello</p>") == ["Hello"]
+    assert _untranslated_words("<p>{{ name }} · {% blocktranslate %}Hi {{ x }}{% endblocktranslate %}</p>") == []

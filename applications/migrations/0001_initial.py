@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
                 ('registration_number', models.CharField(blank=True, help_text='Only for registered organisations.', max_length=60, verbose_name='registration number')),
                 ('description', models.TextField(blank=True, verbose_name='about the group')),
-                ('language', models.CharField(choices=[('en', 'English'), ('pl', 'Polish')], default='en', max_length=10, verbose_name='language for e-mails')),
+                ('language', models.CharField(choices=[('en', 'English'), ('pl', 'Polish'), ('be', 'Belarusian'), ('uk', 'Ukrainian'), ('ru', 'Russian')], default='en', max_length=10, verbose_name='language for e-mails')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
             ],
