@@ -130,9 +130,10 @@ def test_member_sees_and_edits_the_draft(client, draft, member):
     assert page.status_code == 200
     assert f'hx-post="/applications/{draft.pk}/autosave/"' in page.content.decode()
     response = client.post(reverse("applications:edit", kwargs={"pk": draft.pk}), _post_data(draft, title="New title"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("applications:edit", kwargs={"pk": draft.pk})
     draft.refresh_from_db()
     assert draft.title == "New title"
+    assert "Your draft is saved." in client.get(response["Location"]).content.decode()
 
 
 def test_autosave_keeps_valid_fields_and_reports_invalid_ones(client, draft, member):
@@ -248,7 +249,7 @@ def test_upload_accepts_a_real_pdf_and_serves_it_only_as_a_download(client, draf
     response = client.post(
         reverse("applications:attachment_upload", kwargs={"pk": draft.pk}), {"file": _upload("Budget plan.pdf", PDF)}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("applications:edit", kwargs={"pk": draft.pk})
     attachment = draft.attachments.get()
     assert (attachment.original_name, attachment.content_type, attachment.size) == (
         "Budget plan.pdf",

@@ -122,17 +122,22 @@ def test_a_proposal_that_no_longer_fits_is_refused_at_confirmation(staff):
     large, other = _reviewed(call, "4000"), _reviewed(call, "2000")
     proposal = awards.award_decide(application=large, amount=Decimal("4000"), by=staff)
     awards.award_decide(application=other, amount=Decimal("1000"), by=staff)
-    awards.proposal_cancel(proposal=proposal, by=staff)
-    proposal = (
+    cancelled = awards.proposal_cancel(proposal=proposal, by=staff)
+    assert cancelled.status == AwardProposal.Status.CANCELLED
+    with pytest.raises(ValidationError, match="cannot exceed the requested"):
         awards.award_decide(application=large, amount=Decimal("4000.01"), by=staff)
-        if False
-        else awards.award_decide(application=large, amount=Decimal("4000"), by=staff)
-    )
+    # A cancelled proposal does not block a new one; it fits the pool when it is made (1000 of
+    # 5000 committed) and commits nothing until it is confirmed.
+    proposal = awards.award_decide(application=large, amount=Decimal("4000"), by=staff)
+    assert isinstance(proposal, AwardProposal) and proposal.status == AwardProposal.Status.PENDING
+    assert committed_amount(call) == Decimal("1000")
     awards.award_decide(application=_reviewed(call, "500"), amount=Decimal("500"), by=staff)
     with pytest.raises(ValidationError, match="left in this call"):
         awards.proposal_confirm(proposal=proposal, by=staff_user())
     large.refresh_from_db()
-    assert large.status == S.REVIEWED
+    proposal.refresh_from_db()
+    assert large.status == S.REVIEWED and proposal.status == AwardProposal.Status.PENDING
+    assert committed_amount(call) == Decimal("1500")
 
 
 def test_only_staff_decide_and_only_reviewed_or_waitlisted(staff):

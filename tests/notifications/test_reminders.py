@@ -105,10 +105,10 @@ def test_checkin_reminders_mentor_group_then_staff_in_the_calls_time_zone():
         mentoring.checkin_record(
             checkin=checkin, by=mentor, held_on=datetime(2027, 4, 7).date(), format="call", progress="on_track"
         )
-    before = OutboxMessage.objects.filter(kind__startswith="checkin").count()
-    with time_machine.travel(datetime(2027, 4, 20, tzinfo=WARSAW), tick=False):
-        reminders_sweep()  # (the final report's own reminder may start now)
-    assert OutboxMessage.objects.filter(kind__startswith="checkin").count() == before  # held: no more
+    checkin.refresh_from_db()
+    assert checkin.status == "held"
+    # That a held check-in is never reminded of, while its reminders are still due and unsent, is
+    # proven by test_a_held_checkin_is_never_reminded_of below (here every key is already used).
 
 
 def test_report_reminders_at_fourteen_and_three_days_then_overdue():
@@ -139,11 +139,8 @@ def test_report_reminders_at_fourteen_and_three_days_then_overdue():
             ("report_overdue_staff", staff.email),
         ]
     )
-    line = application.budget_lines.get()
-    reports.report_submit(
-        report=report, by=member, narrative="Done.", results="All.", spending={line.pk: Decimal("1000")}
-    )
-    assert reminders_sweep(at(due + timedelta(days=20))) == 0
+    # That a submitted or accepted report is never reminded of, while its reminders are still due
+    # and unsent, is proven by test_a_submitted_or_accepted_report_is_never_reminded_of below.
 
 
 def test_running_the_sweep_twice_sends_each_reminder_once(django_capture_on_commit_callbacks):
@@ -227,3 +224,153 @@ def test_two_sweeps_at_the_same_time_create_each_reminder_once(on_postgres):
         thread.join(timeout=60)
     assert send_errors == [] and sum(sent) == 40
     assert len(mail.outbox) == 40 and len({m.to[0] for m in mail.outbox}) == 40
+
+
+# --- Done things are never reminded of -----------------------------------------------------
+# Each test below builds, in one call, a thing that is done and an otherwise identical thing that
+# is not, at a moment when a reminder of both is due and none was ever sent. One sweep must remind
+# of the undone one (so the moment is right) and never of the done one (so the rule filters it).
+
+
+def _reminded(kind_prefix, pk):
+    """(kind, recipient) of every reminder about the object ``pk`` (dedupe keys are ``key:pk:...``)."""
+    return {
+        (m.kind, m.recipient_email)
+        for m in OutboxMessage.objects.filter(kind__startswith=kind_prefix)
+        if m.dedupe_key.split(":")[1] == str(pk)
+    }
+
+
+def _utc_morning(day):
+    return datetime.combine(day, datetime.min.time(), tzinfo=zoneinfo.ZoneInfo("UTC")) + timedelta(hours=9)
+
+
+def _two_funded_projects(staff, start, end):
+    call = CompetitionFactory(
+        time_zone="UTC",
+        alert_after_days=7,
+        checkin_interval_weeks=4,
+        project_start_earliest=start - timedelta(days=365),
+        project_end_latest=end + timedelta(days=365),
+    )
+    return [funded_application(competition=call, start=start, end=end, staff=staff) for _ in range(2)]
+
+
+@pytest.mark.parametrize(
+    ("days_after_due", "open_expected"),
+    [
+        (-3, {"checkin_due_3d:mentor", "checkin_due_3d:member"}),
+        (0, {"checkin_due_3d:mentor", "checkin_due_3d:member"}),
+        (1, {"checkin_overdue:mentor"}),
+        (8, {"checkin_overdue:mentor", "checkin_overdue_staff:staff"}),
+    ],
+)
+def test_a_held_checkin_is_never_reminded_of(days_after_due, open_expected):
+    staff = staff_user()
+    start = datetime(2027, 3, 1).date()
+    done, undone = _two_funded_projects(staff, start, start + timedelta(days=28))
+    people = {}
+    for label, application in (("done", done), ("undone", undone)):
+        mentor = UserFactory(roles=["mentor"])
+        member = member_of(application.group)
+        mentoring.mentor_assign(application=application, mentor=mentor, by=staff)
+        people[label] = {"mentor": mentor, "member": member, "staff": staff}
+    (held,) = done.checkins.all()
+    (open_checkin,) = undone.checkins.all()
+    assert held.due_on == open_checkin.due_on == datetime(2027, 3, 29).date()
+    mentoring.checkin_record(
+        checkin=held, by=people["done"]["mentor"], held_on=timezone.localdate(), format="call", progress="on_track"
+    )
+    held.refresh_from_db()
+    assert held.status == "held" and open_checkin.status == "open"
+    OutboxMessage.objects.all().delete()
+    assert not OutboxMessage.objects.filter(kind__startswith="checkin").exists()  # never reminded before
+
+    created = reminders_sweep(_utc_morning(held.due_on + timedelta(days=days_after_due)))
+
+    expected = {(kind, people["undone"][who].email) for kind, who in (e.split(":") for e in open_expected)}
+    assert _reminded("checkin", open_checkin.pk) == expected  # the moment is right: the open one is due
+    assert _reminded("checkin", held.pk) == set()  # and the held one is not reminded of
+    assert created == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("days_after_due", "open_kinds"),
+    [
+        (-14, {"report_due_14d"}),
+        (-3, {"report_due_3d"}),
+        (1, {"report_overdue"}),
+        (8, {"report_overdue", "report_overdue_staff"}),
+    ],
+)
+def test_a_submitted_or_accepted_report_is_never_reminded_of(days_after_due, open_kinds):
+    staff = staff_user()
+    start = timezone.localdate()
+    call_projects = _two_funded_projects(staff, start, start + timedelta(days=60))
+    call = call_projects[0].competition
+    call_projects += [
+        funded_application(competition=call, start=start, end=start + timedelta(days=60), staff=staff) for _ in range(2)
+    ]
+    draft_app, changes_app, submitted_app, accepted_app = call_projects
+    members = {a.pk: member_of(a.group) for a in call_projects}
+
+    def submit(application):
+        line = application.budget_lines.get()
+        return reports.report_submit(
+            report=application.reports.get(),
+            by=members[application.pk],
+            narrative="Done.",
+            results="All.",
+            spending={line.pk: Decimal("1000")},
+        )
+
+    submit(submitted_app)
+    reports.report_accept(report=submit(accepted_app), by=staff)
+    reports.report_request_changes(report=submit(changes_app), by=staff, comment="Add the receipts.")
+    status = {a.pk: a.reports.get().status for a in call_projects}
+    assert [status[a.pk] for a in call_projects] == ["draft", "changes", "submitted", "accepted"]
+    for application in call_projects:  # all still funded projects, so only the report's status decides
+        application.refresh_from_db()
+        assert application.status in ("awarded", "reported")
+    due = draft_app.reports.get().due_on
+    assert {a.reports.get().due_on for a in call_projects} == {due}
+    OutboxMessage.objects.all().delete()
+
+    created = reminders_sweep(_utc_morning(due + timedelta(days=days_after_due)))
+
+    def expected(application):
+        return {
+            (kind, staff.email if kind.endswith("_staff") else members[application.pk].email) for kind in open_kinds
+        }
+
+    for undone in (draft_app, changes_app):
+        assert _reminded("report", undone.reports.get().pk) == expected(undone)
+    for done in (submitted_app, accepted_app):
+        assert _reminded("report", done.reports.get().pk) == set()
+    assert created == 2 * len(open_kinds)
+
+
+@pytest.mark.parametrize(("hours_after_due", "kind"), [(-48, "review_due_3d"), (24, "review_overdue")])
+def test_a_submitted_review_is_never_reminded_of(hours_after_due, kind):
+    now = timezone.now()
+    staff = staff_user()
+    call = CompetitionFactory(review_deadline=now + timedelta(days=5))
+    CriterionFactory(competition=call)
+    application = ApplicationFactory(competition=call, status="submitted", screened_at=now)
+    done_reviewer, late_reviewer = in_pool(call), in_pool(call)
+    done = review_services.assignment_create(application=application, reviewer=done_reviewer, by=staff)
+    late = review_services.assignment_create(application=application, reviewer=late_reviewer, by=staff)
+    review_services.review_submit(
+        assignment=done, by=done_reviewer, scores={call.criteria.get().pk: {"score": 3}}, recommendation="fund"
+    )
+    OutboxMessage.objects.all().delete()
+
+    created = reminders_sweep(call.review_deadline + timedelta(hours=hours_after_due))
+
+    assert _reminded("review_", late.pk) == {(kind, late_reviewer.email)}
+    assert _reminded("review_", done.pk) == set()
+    assert not OutboxMessage.objects.filter(recipient=done_reviewer).exists()
+    if kind == "review_overdue":  # the staff digest counts the late review only
+        digest = OutboxMessage.objects.get(kind="review_digest")
+        assert digest.recipient_email == staff.email and "1 review is overdue" in digest.body
+    assert created == (2 if kind == "review_overdue" else 1)
