@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -27,11 +28,14 @@ def member_required(view):
 
 
 def staff_required(view):
-    """Programme staff only; for everyone else the page does not exist."""
+    """Programme staff only. A logged-out visitor is sent to the log-in page (staff follow links
+    from e-mails); for anyone logged in without the role the page does not exist."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated or not is_programme_staff(request.user):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_programme_staff(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

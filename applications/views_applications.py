@@ -18,6 +18,7 @@ from . import selectors, services
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
 from .pages import application_sections, application_staff_actions, render_sections, viewer_of
+from .status import next_steps
 from .submission import NON_FIELD
 
 
@@ -25,6 +26,10 @@ from .submission import NON_FIELD
 def dashboard(request):
     groups = list(selectors.applicant_dashboard(request.user))
     open_calls = Competition.objects.open_at(timezone.now()).select_related("programme")
+    applications = [a for group in groups for a in group.applications.all()]  # the prefetched objects
+    steps = next_steps(applications)
+    for application in applications:
+        application.next_step = steps[application.pk]
     return render(request, "applications/dashboard.html", {"groups": groups, "open_calls": open_calls})
 
 
@@ -69,6 +74,7 @@ def application_detail(request, pk):
             "application": application,
             "call": application.competition,
             "timeline": selectors.application_timeline(application, viewer),
+            "next_step": next_steps([application])[application.pk] if viewer.is_member else "",
             "is_member": viewer.is_member,
             "withdraw_form": WithdrawForm(),
             "sections": render_sections(application_sections, request, application, viewer),

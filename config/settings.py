@@ -118,6 +118,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 # django-allauth: e-mail log-in, mandatory verification, password reset; mail goes through the outbox.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # asks for the person's name
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -168,6 +169,8 @@ EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 SITE_BASE_URL = env.str("SMALLGRANTS_BASE_URL", default="http://127.0.0.1:8000")
+# The name e-mails and pages give the service (the NGO's own name for it).
+SITE_NAME = env.str("SMALLGRANTS_SITE_NAME", default="Small Grants")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)

@@ -1,5 +1,8 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .models import TIME_ZONES, Competition, Indicator, RubricCriterion
@@ -9,10 +12,41 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
 
 
-class CompetitionForm(forms.ModelForm):
-    """A call. Opening and closing times are entered in the call's own time zone."""
+# The zones of the region we work in first; every other real place after them. Names without a
+# "Region/City" form ("Factory", "EST5EDT", "Etc/GMT+3") are left out: nobody picks them on purpose.
+REGION_ZONES = [
+    "Europe/Warsaw", "Europe/Kyiv", "Europe/Minsk", "Europe/Vilnius", "Europe/Riga", "Europe/Tallinn",
+    "Europe/Chisinau", "Europe/Bucharest", "Europe/Budapest", "Europe/Bratislava", "Europe/Prague",
+    "Europe/Berlin", "Europe/Brussels", "Europe/London", "Asia/Tbilisi", "Asia/Yerevan", "Asia/Baku", "UTC",
+]  # fmt: skip
+OTHER_ZONES = [
+    z for z in TIME_ZONES if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/")) and z not in REGION_ZONES
+]
+TIME_ZONE_CHOICES = [
+    (_("Our region"), [(z, z.replace("_", " ")) for z in REGION_ZONES]),
+    (_("All time zones"), [(z, z.replace("_", " ")) for z in OTHER_ZONES]),
+]
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIME_ZONES])
+# The call form's sections: (legend, fields).
+CALL_SECTIONS = [
+    (_("The call"), ["programme", "title", "slug", "description", "rules", "is_published", "confidential"]),
+    (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
+    (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
+    (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
+    (_("Review"), ["reviewers_per_application", "blind_review", "review_deadline", "disagreement_threshold"]),
+    (
+        _("Funded projects"),
+        ["checkin_interval_weeks", "interim_report_due", "final_report_days", "alert_after_days",
+         "letter_signatory", "contact_person"],
+    ),
+]  # fmt: skip
+
+
+class CompetitionForm(forms.ModelForm):
+    """A call, in sections. Opening and closing times are entered in the call's own time zone;
+    the address is made from the title when left empty."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
 
     class Meta:
         model = Competition
@@ -41,6 +75,8 @@ class CompetitionForm(forms.ModelForm):
             "disagreement_threshold",
             "checkin_interval_weeks",
             "award_confirmation_threshold",
+            "letter_signatory",
+            "contact_person",
             "interim_report_due",
             "final_report_days",
             "alert_after_days",
@@ -66,6 +102,24 @@ class CompetitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at", "review_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        slug = self.fields["slug"]
+        slug.label = _("Name in the web address")
+        slug.help_text = _(
+            "Made from the title if you leave it empty: letters, digits and hyphens, e.g. backyard-2027."
+        )
+        slug.required = False
+        slug.widget.attrs["data-slug-from"] = "id_title"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*(Fieldset(legend, *fields) for legend, fields in CALL_SECTIONS))
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:80]
+        if not slug:
+            raise forms.ValidationError(_("Give the call a title or a name for its web address."))
+        if Competition.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another call already uses this address; choose another."))
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -134,6 +134,18 @@ class Competition(models.Model):
         blank=True,
         help_text=_("Four-eyes rule. Leave empty to let one staff member award any amount."),
     )
+    letter_signatory = models.CharField(
+        _("award letters are signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and role, for example: Anna Kowalska, programme director."),
+    )
+    contact_person = models.CharField(
+        _("contact person for grantees"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and e-mail or phone, printed on award letters."),
+    )
     checkin_interval_weeks = models.PositiveSmallIntegerField(
         _("mentoring check-in every (weeks)"), default=4, validators=[MinValueValidator(1)]
     )

@@ -2,14 +2,24 @@
 sent by Celery. It lives here, not in `accounts`, because the outbox is a layer above accounts."""
 
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from .services import outbox_enqueue_rendered
 
 
+def this_site():
+    """The site as allauth's e-mails name it ("Hello from ..."): our name and public address, not
+    the host of whichever request or worker renders the e-mail."""
+    return SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_BASE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
+        context = {"email": email, **context, "current_site": this_site()}
         message = self.render_mail(template_prefix, email, context)
         body = message.body
         html = ""

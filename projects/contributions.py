@@ -5,17 +5,22 @@ of its audited actions. Registered in ``ProjectsConfig.ready()``."""
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, money_paid_checks
 from applications.pages import application_sections, application_staff_actions, call_applications_sections
+from applications.status import next_step_sources
 from audit.actions import declare
 from grants.signals import call_saved
 from notifications.reminders import reminder_rules
 from reviews.selectors import shared_reviewer_comments
 
 from .mentoring import reschedule_call
+from .models import Report
 from .reminders import checkins_due, reports_due
+from .reports import EDITABLE
 from .selectors import DECIDABLE, FUNDED, money_summary
 
 reminder_rules.register(checkins_due, order=30)
@@ -31,6 +36,30 @@ declare("project.dates_changed", _("Project dates"))
 declare("report.accepted", _("Report accepted"), shared_with_group=True)
 declare("report.changes_requested", _("Changes requested"), shared_with_group=True)
 declare("good_practice.marked", _("Good practice"))
+
+
+@next_step_sources.register
+def funded_next_steps(applications) -> dict:
+    """An awarded project's next step names its next report and when it is due (one query)."""
+    funded = [a for a in applications if a.status in FUNDED]
+    if not funded:
+        return {}
+    next_report = {}
+    for report in Report.objects.filter(application__in=funded, status__in=EDITABLE).order_by("due_on"):
+        next_report.setdefault(report.application_id, report)
+    steps = {}
+    for application in funded:
+        report = next_report.get(application.pk)
+        if application.status == Application.Status.REPORTED:
+            steps[application.pk] = gettext("The final report is in; staff are reading it.")
+        elif report:
+            steps[application.pk] = gettext("Awarded: sign the contract. Next: %(kind)s, due %(date)s.") % {
+                "kind": report.get_kind_display(),
+                "date": date_format(report.due_on, "DATE_FORMAT"),
+            }
+        else:
+            steps[application.pk] = gettext("Awarded: sign the contract; your mentor will be in touch.")
+    return steps
 
 
 @money_paid_checks.register

@@ -22,6 +22,7 @@ def award_letter_pdf(application) -> bytes:
                 "call": call,
                 "programme": call.programme,
                 "tranches": list(application.tranches.all()),
+                "first_report": application.reports.order_by("due_on").first(),
                 "today": timezone.localdate(),
             },
         )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.rules import is_mentor, require_staff
 from applications.models import Application
-from applications.services import application_audit
+from applications.services import application_audit, notify_members
+from notifications.services import outbox_enqueue
 
 from .alerts import alert_staff
 from .models import CheckIn
@@ -68,7 +69,28 @@ def mentor_assign(*, application, mentor, by) -> Application:
     locked.save(update_fields=["mentor", "updated_at"])
     checkins_schedule(application=locked)
     application_audit(locked, by, "mentor.assigned", _("Mentor: %(name)s") % {"name": mentor.display_name})
+    _introduce(locked, mentor)
     return locked
+
+
+def _introduce(application, mentor):
+    """Tell the mentor and the group, once per mentor (a new mentor is introduced again)."""
+    call = application.competition
+    outbox_enqueue(
+        user=mentor,
+        kind="mentor_assigned",
+        dedupe_key=f"mentor-assigned:{application.pk}:{mentor.pk}",
+        template="projects/email/mentor_assigned",
+        context={"application": application, "call": call},
+        scope=call.outbox_scope,
+    )
+    notify_members(
+        application,
+        kind=f"mentor_introduced:{mentor.pk}",
+        template="projects/email/mentor_introduced",
+        extra={"mentor": mentor},
+        in_group_language=True,
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
 
@@ -33,6 +33,17 @@ def reviewer_queue(reviewer):
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
         .order_by("due_at", "application__reference", "pk")
+    )
+
+
+def reviewer_progress(reviewer) -> dict:
+    """How far the reviewer is: ``{"done", "total", "next_due"}`` (the earliest due date of what is
+    left), in one query."""
+    submitted = Q(review__status=Review.Status.SUBMITTED)
+    return Assignment.objects.filter(reviewer=reviewer).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=submitted),
+        next_due=Min("due_at", filter=~submitted),
     )
 
 

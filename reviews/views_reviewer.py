@@ -31,6 +31,7 @@ def queue(request):
         "reviews/queue.html",
         {
             "assignments": selectors.reviewer_queue(request.user),
+            "progress": selectors.reviewer_progress(request.user),
             "awaiting": selectors.pools_awaiting_declaration(request.user),
         },
     )

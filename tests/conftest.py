@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -21,3 +22,14 @@ def on_postgres():
     if connection.vendor != "postgresql":
         pytest.fail("This test needs PostgreSQL: set DATABASE_URL (CI does).")
     return True
+
+
+def pytest_collection_modifyitems(config, items):
+    """On SQLite (an explicit ``DATABASE_URL`` or ``manage.py test --sqlite``) the row-lock tests
+    cannot mean anything: skip them, saying why. CI always runs them on PostgreSQL."""
+    if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    reason = "needs PostgreSQL row locks (select_for_update); this run uses SQLite. CI runs it on PostgreSQL."
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))

@@ -97,7 +97,8 @@ def _passes_guard(guard, actor):
 
 
 def _refusal(guard, actor):
-    return TO_LOGIN if guard == LOGIN and actor == "anonymous" else NOT_FOUND
+    # Logged-out visitors of log-in pages and of staff pages are sent to log in (staff follow links).
+    return TO_LOGIN if guard in (LOGIN, STAFF) and actor == "anonymous" else NOT_FOUND
 
 
 # --- the world ---------------------------------------------------------------------------------
@@ -371,11 +372,23 @@ staff_reviewers = url("reviews:staff_reviewers", pk=lambda w: w.call.pk)
 
 # Routes anonymous visitors may open. Declared twice on purpose: opening a page to the world is a
 # decision, and ``test_public_routes_are_declared`` holds the matrix to this list.
-PUBLIC = {"dashboard", "grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
+PUBLIC = {"grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
+
+
+def _home_by_role(response, w, actor):
+    """After log-in each role lands on its own page (staff, reviewers, mentors, applicants)."""
+    home = {
+        "staff": "projects:staff_dashboard",
+        "reviewer": "reviews:queue",
+        "other_reviewer": "reviews:queue",
+        "mentor": "projects:mentor_dashboard",
+        "other_mentor": "projects:mentor_dashboard",
+    }.get(actor, "applications:dashboard")
+    redirects(url(home))(response, w, actor)
 
 MATRIX = {
-    # wiring: where log-in lands (LOGIN_REDIRECT_URL), a plain redirect to the dashboard for anyone
-    "dashboard": public(redirects(url("applications:dashboard"))),
+    # wiring: where log-in lands (LOGIN_REDIRECT_URL): each role's own page
+    "dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_home_by_role),
     # grants: the public pages
     "grants:home": public(shows(call_title)),
     "grants:call_list": public(shows(call_title)),

@@ -130,7 +130,21 @@
     });
   }
 
+  // A new call's address follows its title until staff type an address of their own.
+  function setUpSlug(input) {
+    var source = document.getElementById(input.getAttribute("data-slug-from"));
+    if (!source) { return; }
+    var typedByHand = input.value !== "";
+    input.addEventListener("input", function () { typedByHand = input.value !== ""; });
+    source.addEventListener("input", function () {
+      if (typedByHand) { return; }
+      input.value = source.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+    });
+  }
+
   onReady(function () {
+    document.querySelectorAll("input[data-slug-from]").forEach(setUpSlug);
     // A page that shows an application as no longer editable clears its copy in this browser.
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
       try { window.localStorage.removeItem("smallgrants-draft:" + el.getAttribute("data-clear-draft")); } catch (e) { /* ignore */ }

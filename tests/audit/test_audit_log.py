@@ -87,7 +87,7 @@ def test_the_change_log_is_for_staff_only(client):
         client.force_login(user)
         assert client.get(url).status_code == 404
     client.logout()
-    assert client.get(url).status_code == 404
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
 
 
 def test_the_group_never_reads_who_reviews_it_on_the_timeline(client):

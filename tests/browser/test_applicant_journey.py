@@ -81,6 +81,7 @@ def test_applicant_signs_up_drafts_submits_and_staff_sees_it(page, live_server, 
 
     # Sign up.
     page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill("Ola Applicant")
     page.get_by_label(EMAIL_LABEL).fill(APPLICANT_EMAIL)
     page.get_by_label(PASSWORD_LABEL).fill(APPLICANT_PASSWORD)
     page.get_by_label(PASSWORD_AGAIN_LABEL).fill(APPLICANT_PASSWORD)

@@ -86,10 +86,14 @@ def test_the_staff_area_does_not_exist_for_anyone_else(client, role):
     call = CompetitionFactory()
     if role:
         client.force_login(UserFactory(roles=[role]))
-    for name in STAFF_URLS:
-        assert client.get(reverse(name)).status_code == 404
-    for name in STAFF_CALL_URLS:
-        assert client.get(reverse(name, kwargs={"pk": call.pk})).status_code == 404
+    urls = [reverse(name) for name in STAFF_URLS]
+    urls += [reverse(name, kwargs={"pk": call.pk}) for name in STAFF_CALL_URLS]
+    for url in urls:
+        response = client.get(url)
+        if role is None:  # logged out: the log-in page, then back here
+            assert response.status_code == 302 and response["Location"] == f"{reverse('account_login')}?next={url}"
+        else:
+            assert response.status_code == 404
 
 
 def _call_form_data(programme, **overrides):

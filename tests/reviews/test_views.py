@@ -1,25 +1,20 @@
 """Every role against every review URL, the reviewer's pages, blind calls and bad input."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services as application_services
-from applications.models import Application
+from applications.models import Application, Attachment
 from reviews import services
 from reviews.models import Assignment, Conflict, PoolMembership, Review
 from tests.factories import (
     ApplicationFactory,
     CompetitionFactory,
     CriterionFactory,
-    GroupFactory,
     UserFactory,
     in_pool,
     member_of,
-    reviewer_user,
     staff_user,
 )
 
@@ -37,9 +32,6 @@ def world():
         competition=call, status=S.SUBMITTED, screened_at=timezone.now(), group__name="Hidden Group"
     )
     applicant = member_of(application.group)
-    application_services.attachment_add  # noqa: B018 - attachments are added below, while it is a draft
-    from applications.models import Attachment
-
     attachment = Attachment.objects.create(
         application=application,
         file=SimpleUploadedFile("x", PDF),
@@ -125,6 +117,49 @@ ALLOWED = {
 }
 
 
+def _allowed_outcome(w, url_name):
+    """What an allowed person gets from the URL (requests carry no data): the status code, where a
+    redirect leads, and what changes in (assignments, pool memberships, reviews, application status)."""
+    reviewers = reverse("reviews:staff_reviewers", kwargs={"pk": w["call"].pk})
+    pages = {"queue", "conflicts", "review", "attachment", "staff_reviewers", "staff_ranking"}
+    if url_name in pages:
+        return 200, None, (0, 0, 0, S.IN_REVIEW)
+    return {
+        # An empty POST is not a submission: the review page again, nothing saved.
+        "review_post": (200, None, (0, 0, 0, S.IN_REVIEW)),
+        # Without a reason the conflict is refused and the reviewer is sent back to the review.
+        "assignment_conflict": (
+            302,
+            reverse("reviews:review", kwargs={"pk": w["assignment"].pk}),
+            (0, 0, 0, S.IN_REVIEW),
+        ),
+        "staff_pool_add": (302, reviewers, (0, 0, 0, S.IN_REVIEW)),  # no reviewer chosen
+        "staff_pool_remove": (302, reviewers, (0, -1, 0, S.IN_REVIEW)),  # the unassigned reviewer leaves
+        "staff_assign_auto": (302, reviewers, (0, 0, 0, S.IN_REVIEW)),  # both slots are already filled
+        "staff_assign_manual": (302, reviewers, (0, 0, 0, S.IN_REVIEW)),  # nothing chosen
+        "staff_assignment_remove": (302, reviewers, (-1, 0, 0, S.IN_REVIEW)),
+        "staff_complete_review": (
+            302,
+            reverse("applications:detail", kwargs={"pk": w["application"].pk}),
+            (0, 0, 0, S.REVIEWED),
+        ),
+        "staff_screen": (  # nothing chosen: back to the list, nothing screened
+            302,
+            reverse("applications:staff_call_applications", kwargs={"pk": w["call"].pk}),
+            (0, 0, 0, S.IN_REVIEW),
+        ),
+    }[url_name]
+
+
+def _counts():
+    return (
+        Assignment.objects.count(),
+        PoolMembership.objects.count(),
+        Review.objects.count(),
+        Application.objects.get().status,
+    )
+
+
 @pytest.mark.parametrize("who", ["applicant", "assigned", "unassigned", "conflicted", "mentor", "staff", "anonymous"])
 @pytest.mark.parametrize("url_name", sorted(ALLOWED))
 def test_access_matrix(client, world, who, url_name):
@@ -132,23 +167,23 @@ def test_access_matrix(client, world, who, url_name):
     if person:
         client.force_login(person)
     method, url = _urls(world)[url_name]
-    before = (
-        Assignment.objects.count(),
-        PoolMembership.objects.count(),
-        Review.objects.count(),
-        Application.objects.get().status,
-    )
+    before = _counts()
     response = getattr(client, method)(url)
+    after = _counts()
     if who in ALLOWED[url_name]:
-        assert response.status_code in (200, 302)
+        status, location, change = _allowed_outcome(world, url_name)
+        assert response.status_code == status
+        assert response.get("Location") == location
+        expected = tuple(b + d for b, d in zip(before[:3], change[:3], strict=True)) + (change[3],)
+        assert after == expected
+        if url_name == "attachment":
+            assert b"".join(response.streaming_content) == PDF
+    elif who == "anonymous" and url_name.startswith("staff_"):
+        # A logged-out visit to a staff page leads to the log-in page (staff follow e-mailed links).
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        assert after == before
     else:
         assert response.status_code == 404
-        after = (
-            Assignment.objects.count(),
-            PoolMembership.objects.count(),
-            Review.objects.count(),
-            Application.objects.get().status,
-        )
         assert after == before
 
 
@@ -164,7 +199,14 @@ def test_a_reviewer_must_declare_conflicts_before_seeing_applications(client):
     page = client.get(reverse("reviews:conflicts", kwargs={"pk": call.pk})).content.decode()
     assert application.group.name in page  # the groups that applied, to declare against
     response = client.post(reverse("reviews:conflicts", kwargs={"pk": call.pk}), {"confirm": "on"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:queue")
+    membership = PoolMembership.objects.get(competition=call, reviewer=reviewer)
+    assert membership.conflicts_declared_at is not None
+    assert not Conflict.objects.filter(reviewer=reviewer).exists()  # nothing ticked, nothing declared
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    queue = client.get(reverse("reviews:queue")).content.decode()
+    assert "declare your conflicts of interest" not in queue
+    assert reverse("reviews:review", kwargs={"pk": assignment.pk}) in queue
     assert client.get(reverse("reviews:review", kwargs={"pk": assignment.pk})).status_code == 200
 
 
@@ -177,7 +219,9 @@ def test_declaring_a_conflict_on_the_form_enforces_it(client):
     response = client.post(
         reverse("reviews:conflicts", kwargs={"pk": call.pk}), {"confirm": "on", "groups": [application.group.pk]}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:queue")
+    conflict = Conflict.objects.get(reviewer=reviewer)
+    assert (conflict.competition, conflict.group) == (call, application.group)
     assert not Assignment.objects.filter(pk=assignment.pk).exists()
     assert client.get(reverse("reviews:review", kwargs={"pk": assignment.pk})).status_code == 404
 
@@ -196,7 +240,6 @@ def test_the_blind_review_page_hides_the_applicant(client, world):
 
 
 def test_an_open_call_shows_the_applicant(client, world):
-    Application.objects.update()  # no-op; the call is switched to open review below
     world["call"].blind_review = False
     world["call"].save()
     client.force_login(world["people"]["assigned"])
@@ -224,7 +267,7 @@ def test_scoring_draft_then_submit_and_it_becomes_read_only(client, world):
     response = client.post(
         url, {f"score_{relevance.pk}": "5", "recommendation": "fund", "overall_comment": "Fund it.", "action": "submit"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:queue")
     review.refresh_from_db()
     assert review.status == "submitted" and review.scores.get().score == 5
     world["application"].refresh_from_db()
@@ -288,6 +331,3 @@ def test_a_second_reviewer_of_another_group_is_refused_by_hand(client, world):
     )
     assert "declared a conflict of interest" in response.content.decode()
     assert not Assignment.objects.filter(application=other_app).exists()
-    assert GroupFactory  # imported for symmetry with other tests
-    assert reviewer_user  # noqa
-    assert Decimal  # noqa

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up and load the data, start nothing.")
 
     def handle(self, *args, addrport, no_serve, **options):
+        if "SMALLGRANTS_BASE_URL" not in os.environ:
+            # E-mail links point at the address the demo really listens on.
+            os.environ["SMALLGRANTS_BASE_URL"] = settings.SITE_BASE_URL = f"http://{addrport}"
         call_command("setup_assets")
         call_command("migrate", interactive=False, verbosity=0)
         load_demo_data()

@@ -1,0 +1,55 @@
+"""How an application's status is shown to its group: a colour of its own and the next step in
+plain words, with a date where one matters. The layers above add steps for the statuses they own
+(``projects`` knows the reports of an awarded project) through ``next_step_sources``."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from config.registry import Registry
+
+from .models import Application
+
+S = Application.Status
+
+BADGES = {
+    S.DRAFT: "warning",
+    S.SUBMITTED: "primary",
+    S.INELIGIBLE: "dark",
+    S.IN_REVIEW: "info",
+    S.REVIEWED: "info",
+    S.AWARDED: "success",
+    S.WAITLISTED: "warning",
+    S.REJECTED: "danger",
+    S.REPORTED: "success",
+    S.CLOSED: "secondary",
+    S.WITHDRAWN: "light",
+}
+
+# Callables ``source(applications) -> {application_id: text}``, one query at most each.
+next_step_sources = Registry("next steps of applications")
+
+
+def _own_steps(application) -> str:
+    call = application.competition
+    steps = {
+        S.DRAFT: _("Finish and submit it before %(deadline)s.")
+        % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")},
+        S.SUBMITTED: _("Staff check that it is eligible; then reviewers score it."),
+        S.INELIGIBLE: _("It cannot be funded: the reason is on its page."),
+        S.IN_REVIEW: _("Reviewers are scoring it; the decision follows."),
+        S.REVIEWED: _("The review is done; the decision comes next."),
+        S.WAITLISTED: _("It can still be funded if money frees up in this call."),
+        S.REJECTED: _("It will not be funded: the feedback is on its page."),
+        S.CLOSED: _("The project is closed. Thank you!"),
+        S.WITHDRAWN: _("Withdrawn."),
+    }
+    return steps.get(application.status, "")
+
+
+def next_steps(applications) -> dict[int, str]:
+    """``{application_id: the next step}`` for a list of applications (their calls loaded)."""
+    applications = list(applications)
+    steps = {a.pk: _own_steps(a) for a in applications}
+    for source in next_step_sources:
+        steps.update(source(applications))
+    return steps
