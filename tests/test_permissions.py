@@ -386,6 +386,7 @@ def _home_by_role(response, w, actor):
     }.get(actor, "applications:dashboard")
     redirects(url(home))(response, w, actor)
 
+
 MATRIX = {
     # wiring: where log-in lands (LOGIN_REDIRECT_URL): each role's own page
     "dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_home_by_role),
