@@ -145,7 +145,8 @@ _offered = env.list("SMALLGRANTS_LANGUAGES", default=[code for code, _name in AL
 LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in _offered] or ALL_LANGUAGES[:1]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     LANGUAGE_CODE = LANGUAGES[0][0]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues, then django-allauth's strings in the languages allauth ships none for (Belarusian).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 TIME_ZONE = env.str("SMALLGRANTS_TIME_ZONE", default="Europe/Warsaw")
 USE_I18N = True
 USE_TZ = True

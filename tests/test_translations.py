@@ -28,6 +28,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -327,3 +328,25 @@ def test_no_template_text_escapes_translation():
 def test_the_template_check_can_fail():
     assert _untranslated_words("<p>{% translate 'Saved' %} Hello</p>") == ["Hello"]
     assert _untranslated_words("<p>{{ name }} · {% blocktranslate %}Hi {{ x }}{% endblocktranslate %}</p>") == []
+
+
+ALLAUTH_PO = sorted((BASE_DIR / "locale" / "allauth").glob("*/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("path", ALLAUTH_PO, ids=lambda p: p.parts[-3])
+def test_our_allauth_catalogues_are_complete(path):
+    po = _catalogue(path)
+    missing = [e for e in _live(po) if not e.translated() or "fuzzy" in e.flags]
+    assert po and not missing, "\n".join(map(_describe, missing))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", [code for code in OFFERED if code != "en"])
+def test_the_account_pages_speak_every_offered_language(client, language):
+    """allauth's own pages: its catalogues for pl, uk and ru, ours (locale/allauth) for be."""
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for english in ("Forgot your password?", "Remember Me"):
+        with translation.override(language):
+            translated = translation.gettext(english)
+        assert translated != english and translated.replace("'", "&#x27;") in page, (language, english)
+        assert english not in page
