@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
+from notifications.publish import breaker_reset
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +13,7 @@ def _isolated_environment(settings, tmp_path):
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
     celery_app.conf.task_always_eager = True
+    breaker_reset()  # a test that broke the broker leaves no open circuit behind
     yield
     celery_app.conf.task_always_eager = False
 
