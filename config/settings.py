@@ -144,6 +144,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Attachments are private: outside any public media root, served only through permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("SMALLGRANTS_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# ... or a private bucket on S3-compatible storage when SMALLGRANTS_S3_BUCKET is set (several web
+# machines then share the files). Keys may also come from boto3's usual AWS_* variables or roles.
+PRIVATE_S3 = {
+    "bucket": env.str("SMALLGRANTS_S3_BUCKET", default=""),
+    "endpoint_url": env.str("SMALLGRANTS_S3_ENDPOINT_URL", default=""),
+    "region": env.str("SMALLGRANTS_S3_REGION", default=""),
+    "access_key": env.str("SMALLGRANTS_S3_ACCESS_KEY", default=""),
+    "secret_key": env.str("SMALLGRANTS_S3_SECRET_KEY", default=""),
+    "prefix": env.str("SMALLGRANTS_S3_PREFIX", default=""),
+}
 ATTACHMENT_MAX_BYTES = env.int("SMALLGRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
