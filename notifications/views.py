@@ -1,5 +1,6 @@
 """The staff's page of failed e-mails, with a resend button for each."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -17,7 +18,8 @@ PAGE_SIZE = 50
 @staff_required
 def failed_list(request):
     page = Paginator(selectors.failed_messages(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/staff/failed.html", {"page": page})
+    context = {"page": page, "retry_hours": settings.OUTBOX_RETRY_HOURS}
+    return render(request, "notifications/staff/failed.html", context)
 
 
 @staff_required

@@ -1,6 +1,8 @@
 """Faults of the mail server, against a real SMTP server: an outage longer than the old eight
 attempts, permanent and temporary refusals, and a worker stopped between sending and marking."""
 
+import socket
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -144,3 +146,25 @@ def test_time_limits_are_ordered_so_no_two_senders_share_a_message():
     assert settings.EMAIL_TIMEOUT < settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
     assert outbox.CLAIM_TIMEOUT.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
     assert settings.BROKER_TRANSPORT_OPTIONS_REDIS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_a_hung_mail_server_costs_one_timeout_per_sweep_not_one_per_message(smtp_server, settings):
+    """A server that accepts the connection and never answers: the send gives up after
+    EMAIL_TIMEOUT, the message waits for its backoff, and the sweep stops at the first one."""
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(16)
+    settings.EMAIL_PORT = hung.getsockname()[1]
+    settings.EMAIL_TIMEOUT = 1
+    try:
+        for i in range(5):
+            _message(f"applicant{i}@example.org")
+        started = time.monotonic()
+        assert outbox.outbox_sweep() == 0
+        elapsed = time.monotonic() - started
+    finally:
+        hung.close()
+    assert elapsed < 5, f"the sweep waited {elapsed:.1f} s"
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
+    tried = OutboxMessage.objects.get(attempts=1)
+    assert tried.status == "pending" and "timed out" in tried.last_error.lower()
