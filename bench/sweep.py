@@ -39,7 +39,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 
 SIZES = (10_000, 100_000)  # open check-ins + open reports, half each
 LINEAR_FACTOR = 1.5  # time per item at the largest size may be at most this times that at the smallest
-INSERT_BATCH = 500  # outbox_bulk_enqueue's bulk_create batch size
+INSERT_BATCH = 500  # outbox_bulk_enqueue's insert batch size (notifications.services._insert_new)
 
 
 def parse_args():

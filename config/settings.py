@@ -158,6 +158,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Attachments are private: outside any public media root, served only through permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("SMALLGRANTS_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# ... or a private bucket on S3-compatible storage when SMALLGRANTS_S3_BUCKET is set (several web
+# machines then share the files). Keys may also come from boto3's usual AWS_* variables or roles.
+PRIVATE_S3 = {
+    "bucket": env.str("SMALLGRANTS_S3_BUCKET", default=""),
+    "endpoint_url": env.str("SMALLGRANTS_S3_ENDPOINT_URL", default=""),
+    "region": env.str("SMALLGRANTS_S3_REGION", default=""),
+    "access_key": env.str("SMALLGRANTS_S3_ACCESS_KEY", default=""),
+    "secret_key": env.str("SMALLGRANTS_S3_SECRET_KEY", default=""),
+    "prefix": env.str("SMALLGRANTS_S3_PREFIX", default=""),
+}
 ATTACHMENT_MAX_BYTES = env.int("SMALLGRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -169,10 +179,17 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Small Grants 
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
+# A mail server that hangs must not hold a worker: every SMTP socket operation gives up after this.
+EMAIL_TIMEOUT = env.int("SMALLGRANTS_EMAIL_TIMEOUT", default=20)
+# A temporary failure (server down, 4xx) is retried with backoff for this long; 5xx fails at once.
+OUTBOX_RETRY_HOURS = env.int("SMALLGRANTS_EMAIL_RETRY_HOURS", default=48)
 SITE_BASE_URL = env.str("SMALLGRANTS_BASE_URL", default="http://127.0.0.1:8000")
 # The name e-mails and pages give the service (the NGO's own name for it).
 SITE_NAME = env.str("SMALLGRANTS_SITE_NAME", default="Small Grants")
 
+# Sessions in the shared cache, written through to the database: any web machine behind a load
+# balancer reads any session, and a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -180,6 +197,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# A broker that does not answer fails a publish within this many seconds; the circuit breaker
+# (notifications/publish.py) then skips the broker for the rest of the request, and the sweep sends.
+BROKER_TIMEOUT = env.float("SMALLGRANTS_BROKER_TIMEOUT", default=1.0)
+BROKER_TRANSPORT_OPTIONS_REDIS = {
+    "visibility_timeout": 3600,  # longer than the hard task time limit below (tasks ack late)
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+    "max_retries": 0,
+}
 # Celery: filesystem transport by default (no server needed), Redis with CELERY_BROKER_URL.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -194,14 +220,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_TRANSPORT_OPTIONS_REDIS
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+# No task runs for ever: the soft limit interrupts a send (recorded as a temporary failure), the hard
+# one kills the process. The outbox's claim timeout (10 min) is longer than the hard limit, so no
+# second sender takes a message while the first may still be sending it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("SMALLGRANTS_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("SMALLGRANTS_TASK_TIME_LIMIT", default=300)
 # Publishing must never hold a request hostage when the broker is down: the outbox sweep resends.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -211,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 15 * 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Any number of beats may run (one per machine): only the one holding a lock in the shared cache
+# sends tasks, and it starts with the reminder sweep (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+CELERY_BEAT_FIRST_TASKS = ["notifications.tasks.reminders_sweep"]
 
 LOGGING = {
     "version": 1,

@@ -9,5 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Make sure ``task.delay()`` from Django code uses our configured Celery app.
         import config.celery  # noqa: F401
+        from audit.actions import declare
 
         from . import tasks  # noqa: F401 - registers the tasks the services send by name
+
+        declare("outbox.resent", _("E-mail sent again"))

@@ -1,5 +1,9 @@
+import hashlib
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +29,12 @@ class OutboxMessage(models.Model):
     # label, not a foreign key: the outbox sits below the apps that use it.
     scope = models.CharField(_("scope"), max_length=64, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Real attempts at the mail server; a trigger that finds the message not yet due spends none.
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # A pending message is sent no earlier than this (exponential backoff after a temporary failure).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Set when staff resend a failed message: the retry window starts again from here.
+    resent_at = models.DateTimeField(_("resent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -37,8 +46,17 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_attempt"),
             models.Index(fields=["scope", "created_at"], name="outbox_scope_created"),
         ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_email} ({self.get_status_display()})"
+
+    @property
+    def message_id(self) -> str:
+        """The e-mail's Message-ID, the same on every copy, so servers and clients can drop a copy
+        sent again after a crash between sending and marking."""
+        digest = hashlib.sha256(f"{self.pk}:{self.dedupe_key}:{self.created_at.isoformat()}".encode()).hexdigest()
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "smallgrants.invalid"
+        return f"<outbox.{self.pk}.{digest[:24]}@{domain}>"

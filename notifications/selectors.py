@@ -9,3 +9,12 @@ def outbox_for_scope(scope: str, *, status: str = ""):
     if status:
         messages = messages.filter(status=status)
     return messages.order_by("-created_at", "-pk")
+
+
+def failed_messages():
+    """Every message given up on, of any call or none (sign-up, password reset, invitations)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).order_by("-created_at", "-pk")
+
+
+def failed_count() -> int:
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()

@@ -1,32 +1,26 @@
-"""The outbox: create a message once (dedupe key), send it once (row claim), retry by sweep."""
+"""The outbox: create a message once (dedupe key), send it (row claim), retry with backoff by sweep."""
 
 import logging
 from datetime import timedelta
 
-from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import retry
 from .models import OutboxMessage
+from .publish import publish_send
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-# A message claimed longer ago than this is taken to belong to a crashed sender.
+# A message claimed longer ago than this is taken to belong to a crashed sender. It must be
+# longer than the hard time limit of the tasks (settings.CELERY_TASK_TIME_LIMIT): a sender still
+# alive past it would otherwise share the message with a second one.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-
-
-def _enqueue_send(message_id: int) -> None:
-    """Hand the message to Celery (by task name: ``tasks`` imports this module); if the broker is
-    down the sweep sends it later."""
-    try:
-        current_app.tasks["notifications.tasks.outbox_send"].delay(message_id)
-    except Exception:  # noqa: BLE001 - any broker failure must not break the caller
-        logger.warning("Broker unavailable; outbox message %s waits for the sweep", message_id, exc_info=True)
 
 
 def outbox_enqueue_rendered(
@@ -50,7 +44,7 @@ def outbox_enqueue_rendered(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _enqueue_send(message.pk))
+    transaction.on_commit(lambda: publish_send(message.pk))
     return message
 
 
@@ -74,14 +68,12 @@ def outbox_enqueue(*, user, kind, dedupe_key, template, context, scope="", langu
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
-    """Mark a pending (or stale) message as being sent by us; ``None`` if someone else has it."""
+    """Mark a due message as being sent by us and count the attempt; ``None`` if it is not due
+    (backoff) or someone else has it."""
     now = timezone.now()
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(_due_for_sending(now), pk=message_id, attempts__lt=MAX_ATTEMPTS)
-            .first()
-        )
+        due = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_due_for_sending(now))
+        message = due.filter(pk=message_id).first()
         if message is None:
             return None
         message.status = OutboxMessage.Status.SENDING
@@ -92,48 +84,87 @@ def _claim(message_id: int) -> OutboxMessage | None:
 
 
 def _due_for_sending(now) -> Q:
-    return Q(status=OutboxMessage.Status.PENDING) | Q(
+    return Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     )
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one message if it is still due. Safe to call twice: the claim lets one caller through."""
-    message = _claim(message_id)
-    if message is None:
-        return False
+def _email_for(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient_email],
-        headers={"X-Smallgrants-Message": str(message.pk)},
+        headers={"Message-ID": message.message_id, "X-Smallgrants-Message": str(message.pk)},
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    return email
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    now = timezone.now()
+    permanent = retry.is_permanent(exc)
+    gave_up = permanent or now >= (message.resent_at or message.created_at) + retry.retry_window()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
+        next_attempt_at=now + retry.retry_delay(message.attempts),
+        last_error=f"{'permanent' if permanent else 'temporary'}: {type(exc).__name__}: {exc}"[:2000],
+    )
+    logger.warning("Sending outbox message %s failed (attempt %s)", message.pk, message.attempts, exc_info=True)
+
+
+SENT, FAILED, SERVER_DOWN = "sent", "failed", "server down"
+
+
+def _attempt(message_id: int) -> str | None:
+    """Claim and send one message; ``None`` when it is not due or another sender has it."""
+    message = _claim(message_id)
+    if message is None:
+        return None
     try:
-        email.send()
-    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried
-        final = message.attempts >= MAX_ATTEMPTS
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxMessage.Status.FAILED if final else OutboxMessage.Status.PENDING,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        logger.warning("Sending outbox message %s failed", message.pk, exc_info=True)
-        return False
-    OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now())
-    return True
+        _email_for(message).send()
+    except SoftTimeLimitExceeded:
+        _record_failure(message, TimeoutError("the task's time limit was reached while sending"))
+        raise
+    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried or given up
+        _record_failure(message, exc)
+        return SERVER_DOWN if retry.is_server_unreachable(exc) else FAILED
+    _mark_sent(message)
+    return SENT
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one message if it is due. Safe to call twice: the claim lets one caller through.
+
+    A crash between sending and marking sends it again after ``CLAIM_TIMEOUT``, with the same
+    Message-ID (at least once, never lost)."""
+    return _attempt(message_id) == SENT
 
 
 def outbox_sweep(*, batch_size: int = 200) -> int:
-    """Send what is pending (or was claimed by a sender that died). Returns how many were sent."""
+    """Send what is due (pending past its backoff, or claimed by a sender that died). Returns how
+    many were sent. Stops at the first sign that the server is down: one probe per sweep, and the
+    messages it did not try keep their turn and their attempts."""
     now = timezone.now()
     ids = list(
-        OutboxMessage.objects.filter(_due_for_sending(now), attempts__lt=MAX_ATTEMPTS)
-        .order_by("created_at")
+        OutboxMessage.objects.filter(_due_for_sending(now))
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:batch_size]
     )
-    return sum(1 for message_id in ids if outbox_send(message_id=message_id))
+    sent = 0
+    for message_id in ids:
+        outcome = _attempt(message_id)
+        if outcome == SERVER_DOWN:
+            break
+        sent += outcome == SENT
+    return sent
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
 
 
 def outbox_bulk_enqueue(items) -> int:
@@ -142,7 +173,7 @@ def outbox_bulk_enqueue(items) -> int:
 
     Keys already in the outbox are skipped with one query, so nothing is rendered twice; the
     insert ignores any key a concurrent sweep wrote in between (the unique constraint decides).
-    Sending is left to the outbox sweep. Returns how many rows were new.
+    Sending is left to the outbox sweep. Returns how many rows this call inserted (not tried).
     """
     items = list(items)
     if not items:
@@ -174,5 +205,30 @@ def outbox_bulk_enqueue(items) -> int:
                 scope=item.get("scope", ""),
             )
         )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
+    return _insert_new(rows)
+
+
+def _insert_new(rows: list[OutboxMessage]) -> int:
+    """``INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`` (PostgreSQL and SQLite 3.35+),
+    so the count is of rows really inserted: ``bulk_create(ignore_conflicts=True)`` cannot tell."""
+    if not rows:
+        return 0
+    meta = OutboxMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    dedupe_column = quote(meta.get_field("dedupe_key").column)
+    conflict = f"ON CONFLICT ({dedupe_column}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    size = min(500, max(connection.ops.bulk_batch_size(fields, rows), 1))
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [
+                field.get_db_prep_save(field.pre_save(row, add=True), connection) for row in chunk for field in fields
+            ]
+            values = ", ".join([row_sql] * len(chunk))
+            cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} {conflict}", params)
+            inserted += len(cursor.fetchall())
+    return inserted

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from accounts.decorators import staff_required
+from notifications.selectors import failed_count
 
 from . import selectors
 
@@ -10,6 +11,5 @@ from . import selectors
 @staff_required
 def staff_dashboard(request):
     calls = list(selectors.staff_competitions())
-    return render(
-        request, "projects/staff/dashboard.html", {"calls": calls, "money": selectors.money_by_currency(calls)}
-    )
+    context = {"calls": calls, "money": selectors.money_by_currency(calls), "failed_emails": failed_count()}
+    return render(request, "projects/staff/dashboard.html", context)

@@ -3,6 +3,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from notifications.publish import breaker_reset
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +14,7 @@ def _isolated_environment(settings, tmp_path):
     settings.LANGUAGE_CODE = "en"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
     celery_app.conf.task_always_eager = True
+    breaker_reset()  # a test that broke the broker leaves no open circuit behind
     yield
     celery_app.conf.task_always_eager = False
 

@@ -161,6 +161,10 @@ def world(db):
     assert isinstance(proposal, AwardProposal)
 
     invitation = application_services.group_invite(group=alpha, email="newcomer@example.org", by=member)
+    failed_email = OutboxMessage.objects.create(
+        recipient_email="signup@example.org", kind="account:signup", dedupe_key="failed", subject="Confirm", body="b"
+    )
+    OutboxMessage.objects.filter(pk=failed_email.pk).update(status=OutboxMessage.Status.FAILED)
 
     return SimpleNamespace(
         call=call,
@@ -178,6 +182,7 @@ def world(db):
         tranche=tranche,
         proposal=proposal,
         invitation=invitation,
+        failed_email=failed_email,
         people={
             "anonymous": None,
             "member": member,
@@ -559,6 +564,12 @@ MATRIX = {
         verdict=lambda w: "cancel",
     ),
     "projects:staff_tranche_paid": staff_post(redirects(funded_decide), pk=lambda w: w.tranche.pk),
+    # notifications: the e-mails given up on, and sending one again
+    "notifications:failed": staff_page(shows(lambda w: "Failed e-mails", lambda w: w.failed_email.recipient_email)),
+    "notifications:resend": staff_post(
+        redirects(url("notifications:failed"), then=_status("failed_email", OutboxMessage.Status.PENDING)),
+        pk=lambda w: w.failed_email.pk,
+    ),
     # projects: mentoring
     "projects:mentor_dashboard": Route(
         guard=MEMBER, ok=frozenset({"mentor", "other_mentor"}), check=_mentor_dashboard_check

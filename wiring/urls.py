@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("projects.urls")),
     path("", include("grants.urls")),
+    path("", include("notifications.urls")),
 ]

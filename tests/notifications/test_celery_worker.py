@@ -14,6 +14,7 @@ import pytest
 import redis
 from celery import signals
 from celery.contrib.testing.worker import TestWorkController, start_worker
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from kombu import pools as kombu_pools
@@ -87,7 +88,7 @@ def celery_on_redis():
     _forget_broker_pools(celery_app)
     celery_app.conf.update(
         broker_url=REDIS_URL,
-        broker_transport_options={"visibility_timeout": 3600},
+        broker_transport_options=settings.BROKER_TRANSPORT_OPTIONS_REDIS,  # production's short timeouts
         task_always_eager=False,  # tests/conftest.py turns it on for every test
         worker_hijack_root_logger=False,  # leave pytest's log capture alone
     )

@@ -374,3 +374,56 @@ def test_a_submitted_review_is_never_reminded_of(hours_after_due, kind):
         digest = OutboxMessage.objects.get(kind="review_digest")
         assert digest.recipient_email == staff.email and "1 review is overdue" in digest.body
     assert created == (2 if kind == "review_overdue" else 1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_sweeps_that_insert_at_the_same_time_report_only_the_rows_each_inserted(on_postgres, monkeypatch):
+    """Both sweeps find every key new and both try to insert all of them: the counts they report
+    add up to the rows that exist, not to twice that."""
+    now = timezone.now()
+    call = CompetitionFactory(closes_at=now + timedelta(days=3))
+    for _ in range(20):
+        member_of(ApplicationFactory(competition=call).group)
+    both_rendered = threading.Barrier(2)
+    insert = outbox._insert_new
+    tried, created, errors = [], [], []
+
+    def insert_together(rows):
+        if rows:
+            tried.append(len(rows))
+            both_rendered.wait(timeout=10)  # neither inserts before the other has checked the keys
+        return insert(rows)
+
+    def sweep():
+        try:
+            created.append(reminders_sweep(now))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(outbox, "_insert_new", insert_together)
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert tried == [20, 20], "both sweeps tried to insert every reminder"
+    assert OutboxMessage.objects.count() == 20
+    assert sum(created) == 20, f"the sweeps reported {created}"
+
+
+def test_inserting_keys_that_exist_reports_zero():
+    user = UserFactory()
+    item = {
+        "user": user,
+        "kind": "x",
+        "dedupe_key": "once",
+        "template": "applications/email/submitted",
+        "context": {"application": ApplicationFactory(), "call": None},
+    }
+    assert outbox.outbox_bulk_enqueue([item]) == 1
+    rows = [OutboxMessage(recipient_email=user.email, kind="x", dedupe_key="once", subject="s", body="b")]
+    assert outbox._insert_new(rows) == 0
