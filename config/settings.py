@@ -99,6 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and take the write lock at BEGIN so two writers never deadlock on an upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# One cache shared by every process (rate limits, sessions of other features): Redis when
+# SMALLGRANTS_CACHE_URL is set, else a table in the database (created by a migration of accounts).
+CACHE_TABLE = "smallgrants_cache"
+if env.str("SMALLGRANTS_CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("SMALLGRANTS_CACHE_URL")}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -125,6 +133,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("SMALLGRANTS_HTTP_PROTOCOL", default="http")
+# Rate limits live in the shared cache (CACHES below), so every worker counts the same tries and
+# a restart resets nothing: failed log-ins per address and per account, log-ins per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (so the limit per
+# address counts the client, not the proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("SMALLGRANTS_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Small Grants"
 # Roles that must use two-factor authentication, e.g. "staff,reviewer" (off by default).
@@ -157,12 +176,23 @@ if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 SITE_BASE_URL = env.str("SMALLGRANTS_BASE_URL", default="http://127.0.0.1:8000")
 
+# SMALLGRANTS_HTTPS=1 behind TLS (production): HSTS, redirect to HTTPS, secure cookies, and trust
+# the proxy's X-Forwarded-Proto header (the proxy must set it and strip the client's own).
+HTTPS = env.bool("SMALLGRANTS_HTTPS", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SMALLGRANTS_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SMALLGRANTS_HSTS_PRELOAD", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # Celery: filesystem transport by default (no server needed), Redis with CELERY_BROKER_URL.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
