@@ -174,6 +174,8 @@ class Application(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
+    # Bumped by every save of the draft: a page that saves with an older number was stale.
+    draft_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("application")
