@@ -366,6 +366,9 @@ class Attachment(models.Model):
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION, db_index=True
     )
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
+    # The same file without its metadata (applications/metadata.py): what reviewers, mentors and
+    # outsiders download. Empty when the file could not be read: then only staff and the group may.
+    clean_file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))

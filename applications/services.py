@@ -187,10 +187,16 @@ def attachment_add(*, application, uploaded_file, by) -> Attachment:
 @transaction.atomic
 def attachment_delete(*, attachment, by) -> None:
     _lock_draft(attachment.application, by)
-    stored = attachment.file.name
-    storage = attachment.file.storage
+    attachment_files_delete(attachment)
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+
+
+def attachment_files_delete(attachment) -> None:
+    """Delete the stored original and its clean copy once the caller's transaction commits."""
+    for field in (attachment.file, attachment.clean_file):
+        if field:
+            stored, storage = field.name, field.storage
+            transaction.on_commit(lambda stored=stored, storage=storage: storage.delete(stored))
 
 
 # --- transitions ----------------------------------------------------------------------------

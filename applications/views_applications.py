@@ -15,6 +15,7 @@ from accounts.decorators import member_required
 from grants.models import Competition
 
 from . import selectors, services
+from .attachments import attachment_for_download
 from .conflicts import draft_differences, expected_version
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
@@ -97,9 +98,9 @@ def _conflict_context(request, error):
 def _conflict_page(request, application, form, formset, error):
     """The stale page again, with everything typed kept and both texts side by side."""
     messages.error(request, _("Someone else saved this draft after you opened it. Your changes are not saved yet."))
-    context = _edit_context(
-        application, form, formset, version=request.POST.get("draft_version", ""), conflict=_conflict_context(request, error)
-    )
+    stale_version = request.POST.get("draft_version", "")
+    conflict = _conflict_context(request, error)
+    context = _edit_context(application, form, formset, version=stale_version, conflict=conflict)
     return render(request, "applications/application_edit.html", context, status=409)
 
 
@@ -297,12 +298,14 @@ def _attachment(request, pk, *, member_only):
 
 @member_required
 def attachment_download(request, pk):
+    """Staff and the group get the file as uploaded; a mentor gets the copy without metadata."""
     attachment = _attachment(request, pk, member_only=False)
+    viewer = viewer_of(request, attachment.application)
+    stored = attachment_for_download(attachment, original=viewer.is_staff or viewer.is_member)
+    if stored is None:
+        raise Http404
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        stored.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

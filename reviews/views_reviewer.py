@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from accounts.rules import is_reviewer
+from applications.attachments import attachment_for_download
 from applications.models import Attachment
 from applications.selectors import application_files
 
@@ -157,9 +158,11 @@ def attachment_download(request, pk, attachment_pk):
     name = attachment.original_name
     if assignment.application.competition.blind_review:
         name = blind_file_name(assignment.application, attachments.index(attachment) + 1, attachment)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type
-    )
+    # Reviewers never get the original: its metadata may name the applicant (blind review).
+    stored = attachment_for_download(attachment, original=False)
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 
