@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LimitedForm
 from regions.models import Region
 
 from .models import ApplicantGroup, Application, BudgetLine
@@ -34,7 +35,7 @@ class ApplicantGroupForm(forms.ModelForm):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(LimitedForm):
     email = forms.EmailField(label=_("E-mail of the person to invite"))
 
 
@@ -78,7 +79,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["own_contribution"].required = False
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(LimitedForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The initial value is what the browser posts for an untouched row; without it every untouched
     # row "has changed" (its select posts the first choice) and fails validation.
@@ -144,7 +145,7 @@ def budget_formset(data=None, application=None):
     return formset
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(LimitedForm):
     file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
@@ -154,13 +155,13 @@ class AttachmentForm(forms.Form):
         }
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LimitedForm):
     comment = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(LimitedForm):
     ACTIONS = [("eligible", _("Eligible: may be reviewed")), ("ineligible", _("Ineligible"))]
     action = forms.ChoiceField(
         label=_("Decision"), choices=ACTIONS, widget=forms.Select(attrs={"class": "form-select"})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, sane_date
 from config.registry import Registry
 from grants.models import Competition, money_field
 from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
@@ -40,7 +41,7 @@ class ApplicantGroup(models.Model):
     registration_number = models.CharField(
         _("registration number"), max_length=60, blank=True, help_text=_("Only for registered organisations.")
     )
-    description = models.TextField(_("about the group"), blank=True)
+    description = models.TextField(_("about the group"), blank=True, max_length=SHORT_TEXT_MAX)
     language = models.CharField(
         _("language for e-mails"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -137,21 +138,29 @@ class Application(FSMModelMixin, models.Model):
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
 
     title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Two or three sentences about the project."))
-    problem = models.TextField(_("problem or need"), blank=True, help_text=_("What the project responds to."))
-    activities = models.TextField(_("activities"), blank=True, help_text=_("What you will do, step by step."))
-    expected_results = models.TextField(_("expected results"), blank=True)
-    beneficiaries = models.TextField(_("beneficiaries"), blank=True, help_text=_("Who benefits, and how many."))
+    summary = models.TextField(
+        _("summary"), blank=True, max_length=SHORT_TEXT_MAX, help_text=_("Two or three sentences about the project.")
+    )
+    problem = models.TextField(
+        _("problem or need"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("What the project responds to.")
+    )
+    activities = models.TextField(
+        _("activities"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("What you will do, step by step.")
+    )
+    expected_results = models.TextField(_("expected results"), blank=True, max_length=LONG_TEXT_MAX)
+    beneficiaries = models.TextField(
+        _("beneficiaries"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("Who benefits, and how many.")
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[sane_date])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[sane_date])
     requested_amount = money_field(_("requested amount"), null=True, blank=True)
     own_contribution = money_field(_("own contribution"), default=Decimal("0"), blank=True)
     awarded_amount = money_field(_("awarded amount"), null=True, blank=True)
-    award_conditions = models.TextField(_("conditions of the award"), blank=True)
-    decision_feedback = models.TextField(_("feedback to the applicant"), blank=True)
+    award_conditions = models.TextField(_("conditions of the award"), blank=True, max_length=LONG_TEXT_MAX)
+    decision_feedback = models.TextField(_("feedback to the applicant"), blank=True, max_length=LONG_TEXT_MAX)
     share_reviewer_comments = models.BooleanField(
         _("share the reviewers' comments (without names or scores)"), default=False
     )

@@ -63,6 +63,7 @@ from tests.factories import (
 S = Application.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+
 def _real_pdf() -> bytes:
     """A PDF a parser can read (the reviewer's copy is rewritten without metadata)."""
     import io
@@ -383,7 +384,14 @@ staff_reviewers = url("reviews:staff_reviewers", pk=lambda w: w.call.pk)
 
 # Routes anonymous visitors may open. Declared twice on purpose: opening a page to the world is a
 # decision, and ``test_public_routes_are_declared`` holds the matrix to this list.
-PUBLIC = {"admin:login", "dashboard", "grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
+PUBLIC = {
+    "admin:login",
+    "dashboard",
+    "grants:home",
+    "grants:call_list",
+    "grants:call_detail",
+    "projects:good_practices",
+}
 
 MATRIX = {
     # wiring: where log-in lands (LOGIN_REDIRECT_URL), a plain redirect to the dashboard for anyone

@@ -62,7 +62,9 @@ def docx_with_author() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document>Our plan</w:document>")
-        archive.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{SECRET}</dc:creator></cp:coreProperties>")
+        archive.writestr(
+            "docProps/core.xml", f"<cp:coreProperties><dc:creator>{SECRET}</dc:creator></cp:coreProperties>"
+        )
     return out.getvalue()
 
 
@@ -94,7 +96,9 @@ def test_the_clean_photo_has_no_exif_and_no_gps():
 
 
 def test_the_clean_office_file_has_no_author_but_keeps_the_text():
-    clean = strip_metadata(docx_with_author(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    clean = strip_metadata(
+        docx_with_author(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     with zipfile.ZipFile(io.BytesIO(clean)) as archive:
         assert SECRET.encode() not in archive.read("docProps/core.xml")
         assert archive.read("word/document.xml") == b"<w:document>Our plan</w:document>"
