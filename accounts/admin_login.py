@@ -15,7 +15,8 @@ def admin_login(request, extra_context=None):
     target = request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("admin:index")
-    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+    login_url = f"{reverse('account_login')}?{urlencode({'next': target})}"  # checked just above
+    return redirect(login_url)
 
 
 def install() -> None:

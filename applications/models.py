@@ -18,6 +18,7 @@ from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from regions.models import Region
 
 from . import rules as app_rules
+from .identity_log import IdentityDisclosure, new_code_name  # noqa: F401 (a model of this app)
 from .storage import attachment_path, private_storage
 from .submission import submission_errors
 
@@ -46,11 +47,14 @@ class ApplicantGroup(models.Model):
         _("language for e-mails"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # What reviewers, mentors and outsiders see of a confidential call's group (identity.py).
+    code_name = models.CharField(_("code name"), max_length=12, unique=True, default=new_code_name, editable=False)
 
     class Meta:
         verbose_name = _("applicant group")
         verbose_name_plural = _("applicant groups")
         ordering = ["name"]
+        permissions = [("view_real_identity", _("Can see who the groups of confidential calls are"))]
 
     def __str__(self):
         return self.name

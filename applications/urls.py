@@ -18,6 +18,7 @@ urlpatterns = [
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("staff/calls/<int:pk>/applications/", views_staff.call_applications, name="staff_call_applications"),
     path("staff/calls/<int:pk>/screen/", views_staff.call_screen, name="staff_call_screen"),
+    path("staff/identity-log/", views_staff.identity_log, name="staff_identity_log"),
     path("groups/new/", views_groups.group_create, name="group_create"),
     path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views_groups.group_edit, name="group_edit"),

@@ -12,6 +12,7 @@ from config.redirects import redirect_back
 
 from . import selectors, services
 from .forms import ApplicantGroupForm, InvitationForm
+from .identity import group_page_identity
 from .models import ApplicantGroup, GroupInvitation
 
 
@@ -35,6 +36,7 @@ def group_detail(request, pk):
         "applications/group_detail.html",
         {
             "group": group,
+            "shown": group_page_identity(group, request.user, purpose="group page"),
             "invite_form": InvitationForm(),
             "is_member": any(m.user_id == request.user.pk for m in group.memberships.all()),
         },

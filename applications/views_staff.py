@@ -15,6 +15,8 @@ from grants.models import Competition
 from . import services
 from .filters import CallApplicationFilter
 from .forms import ScreeningForm
+from .identity import application_identities
+from .identity_log import IdentityDisclosure
 from .pages import call_applications_sections, render_sections
 from .selectors import competition_applications
 
@@ -28,6 +30,7 @@ def call_applications(request, pk):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    groups = application_identities(page.object_list, request.user, purpose="call's applications")
     return render(
         request,
         "applications/staff/call_applications.html",
@@ -35,6 +38,7 @@ def call_applications(request, pk):
             "call": call,
             "filter": filterset,
             "page": page,
+            "groups_shown": groups,
             "query": query.urlencode(),
             "screening_form": ScreeningForm(competition=call),
             "sections": render_sections(call_applications_sections, request, call),
@@ -70,3 +74,11 @@ def call_screen(request, pk):
         request, ngettext("%(count)s application screened.", "%(count)s applications screened.", done) % {"count": done}
     )
     return redirect_back(request, back)
+
+
+@staff_required
+def identity_log(request):
+    """Every time a confidential call's group was shown by its real name: who, when, where."""
+    disclosures = IdentityDisclosure.objects.select_related("shown_to", "group", "application")
+    page = Paginator(disclosures, 50).get_page(request.GET.get("page"))
+    return render(request, "applications/staff/identity_log.html", {"page": page})

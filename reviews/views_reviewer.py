@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from accounts.rules import is_reviewer
 from applications.attachments import attachment_for_download
+from applications.identity import application_identity
 from applications.models import Attachment
 from applications.selectors import application_files
 
@@ -124,6 +125,8 @@ def review(request, pk):
             "review": existing,
             "submitted": submitted,
             "blind": call.blind_review,
+            # Only read when the review is not blind: a confidential call's group keeps its code name.
+            "group": application_identity(application, request.user, purpose="review"),
             "conflict_form": AssignmentConflictForm(),
         },
     )

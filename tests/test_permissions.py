@@ -57,23 +57,12 @@ from tests.factories import (
     funded_application,
     in_pool,
     member_of,
+    minimal_pdf,
     staff_user,
 )
 
 S = Application.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _real_pdf() -> bytes:
-    """A PDF a parser can read (the reviewer's copy is rewritten without metadata)."""
-    import io
-
-    import pikepdf
-
-    pdf, out = pikepdf.new(), io.BytesIO()
-    pdf.add_blank_page()
-    pdf.save(out)
-    return out.getvalue()
 
 
 # --- the actors --------------------------------------------------------------------------------
@@ -143,7 +132,7 @@ def world(db):
     )
     review_attachment = Attachment.objects.create(
         application=under_review,
-        file=SimpleUploadedFile("x", _real_pdf()),
+        file=SimpleUploadedFile("x", minimal_pdf()),
         original_name="alpha-budget.pdf",
         content_type="application/pdf",
         size=len(PDF),
@@ -478,6 +467,8 @@ MATRIX = {
     "applications:staff_call_screen": staff_post(
         redirects(url("applications:staff_call_applications", **CALL)), **CALL
     ),
+    # applications: who saw a confidential group's real identity (every staff member may read it)
+    "applications:staff_identity_log": staff_page(shows(lambda w: "Who saw the identity of confidential groups")),
     # applications: groups and invitations
     "applications:group_create": Route(guard=LOGIN, ok=SIGNED_IN, check=_group_create_check),
     "applications:group_detail": Route(

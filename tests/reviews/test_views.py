@@ -19,13 +19,14 @@ from tests.factories import (
     UserFactory,
     in_pool,
     member_of,
+    minimal_pdf,
     reviewer_user,
     staff_user,
 )
 
 pytestmark = pytest.mark.django_db
 S = Application.Status
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a parser must read it: reviewers get a copy rewritten without metadata
 
 
 @pytest.fixture
