@@ -155,6 +155,15 @@ class AttachmentForm(LimitedForm):
         }
 
 
+class GroupEraseForm(LimitedForm):
+    reason = forms.CharField(
+        label=_("Who asked for the erasure, when and how"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand: the group's name, contacts, texts and files are erased for good.")
+    )
+
+
 class WithdrawForm(LimitedForm):
     comment = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})

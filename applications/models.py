@@ -49,6 +49,7 @@ class ApplicantGroup(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # What reviewers, mentors and outsiders see of a confidential call's group (identity.py).
     code_name = models.CharField(_("code name"), max_length=12, unique=True, default=new_code_name, editable=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("applicant group")
@@ -189,6 +190,7 @@ class Application(FSMModelMixin, models.Model):
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
     # Bumped by every save of the draft: a page that saves with an older number was stale.
     draft_version = models.PositiveIntegerField(default=0, editable=False)
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/calls/<int:pk>/applications/", views_staff.call_applications, name="staff_call_applications"),
     path("staff/calls/<int:pk>/screen/", views_staff.call_screen, name="staff_call_screen"),
     path("staff/identity-log/", views_staff.identity_log, name="staff_identity_log"),
+    path("staff/groups/<int:pk>/erase/", views_staff.group_erase, name="staff_group_erase"),
     path("groups/new/", views_groups.group_create, name="group_create"),
     path("groups/<int:pk>/", views_groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views_groups.group_edit, name="group_edit"),

@@ -38,6 +38,15 @@ class Programme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     funder_name = models.CharField(_("funder"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data of closed applications for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this, names, contacts, texts and files of finished applications are erased; amounts, "
+            "dates, regions and indicator figures stay. Leave empty to keep them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")

@@ -469,6 +469,16 @@ MATRIX = {
     ),
     # applications: who saw a confidential group's real identity (every staff member may read it)
     "applications:staff_identity_log": staff_page(shows(lambda w: "Who saw the identity of confidential groups")),
+    # applications: staff erase a group on its request (an empty POST is refused by the form)
+    "applications:staff_group_erase": staff_post(
+        redirects(
+            lambda w: w.alpha.get_absolute_url(),
+            then=exists(lambda w: ApplicantGroup.objects.filter(pk=w.alpha.pk, erased_at__isnull=True)),
+        ),
+        pk=lambda w: w.alpha.pk,
+    ),
+    # accounts: everyone signed in may delete their own account (the page asks for the password)
+    "erase_my_account": Route(guard=LOGIN, ok=SIGNED_IN, check=shows(lambda w: "Delete my account")),
     # applications: groups and invitations
     "applications:group_create": Route(guard=LOGIN, ok=SIGNED_IN, check=_group_create_check),
     "applications:group_detail": Route(

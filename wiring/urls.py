@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import erase_my_account
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/delete/", erase_my_account, name="erase_my_account"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", RedirectView.as_view(pattern_name="applications:dashboard"), name="dashboard"),
