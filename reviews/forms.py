@@ -40,6 +40,11 @@ class ConflictDeclarationForm(LimitedForm):
 
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
+        if competition.confidential:
+            # A list of the applying groups would name them: conflicts are declared per application
+            # on the review page instead (applications/identity.py).
+            self.fields["groups"].widget = forms.MultipleHiddenInput()
+            return
         self.fields["groups"].queryset = (
             ApplicantGroup.objects.filter(applications__competition=competition)
             .exclude(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])

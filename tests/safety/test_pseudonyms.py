@@ -167,3 +167,16 @@ def test_staff_with_the_permission_see_the_real_name_and_each_time_is_logged(cli
 def test_the_log_page_is_staff_only(client):
     client.force_login(UserFactory(roles=["reviewer"]))
     assert client.get(reverse("applications:staff_identity_log")).status_code == 404
+
+
+def test_the_conflict_declaration_of_a_confidential_call_lists_no_group(client, confidential):
+    reviewer = in_pool(confidential.competition, declared=False)
+    client.force_login(reviewer)
+    url = reverse("reviews:conflicts", kwargs={"pk": confidential.competition_id})
+    html = client.get(url).content.decode()
+    assert REAL not in html and "are confidential" in html
+    response = client.post(url, {"confirm": "on"})
+    assert response.status_code == 302
+    confidential.competition.confidential = False
+    confidential.competition.save()
+    assert REAL in client.get(url).content.decode()  # an open call lists its groups as before
