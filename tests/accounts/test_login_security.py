@@ -117,3 +117,14 @@ def test_the_admin_login_form_cannot_be_used_to_guess_passwords(client):
         for _attempt in range(6)
     ]
     assert throttled == [False] * 5 + [True]
+
+
+def test_guessing_the_second_factor_is_throttled_per_account(client):
+    staff = _with_totp(staff_user())
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    throttled = [
+        _throttled(client.post(reverse("mfa_authenticate"), {"code": f"{n:06d}"}, REMOTE_ADDR=f"192.0.2.{n}"))
+        for n in range(7)
+    ]
+    assert throttled[:5] == [False] * 5 and all(throttled[5:])
+    assert "_auth_user_id" not in client.session
