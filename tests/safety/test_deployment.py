@@ -74,9 +74,12 @@ def test_the_shared_cache_is_redis_when_configured_else_the_database(tmp_path):
     script = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
     base = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings"}
     base["SMALLGRANTS_VAR_DIR"] = str(tmp_path)
-    run = lambda env: subprocess.run(  # noqa: E731
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    ).stdout
+
+    def run(env):
+        return subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        ).stdout
+
     redis = run(base | {"SMALLGRANTS_CACHE_URL": "redis://127.0.0.1:6379/13"})
     assert "django.core.cache.backends.redis.RedisCache" in redis and "redis://127.0.0.1:6379/13" in redis
     assert "django.core.cache.backends.db.DatabaseCache" in run(base)
