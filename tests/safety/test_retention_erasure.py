@@ -166,6 +166,9 @@ def test_staff_erase_a_group_and_later_exports_hold_nothing_of_it(client, django
     with pytest.raises(PermissionDenied):
         group_erase(group=group, by=member, reason="asked")
     client.force_login(staff)
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert page.count('action="/staff/groups/') == 1
+    assert "Erase" not in page.split("<title>")[1].split("</title>")[0]
     response = client.post(
         reverse("applications:staff_group_erase", kwargs={"pk": group.pk}),
         {"reason": "E-mail from the group's lead, 3 May", "confirm": "on"},
