@@ -128,3 +128,11 @@ def test_guessing_the_second_factor_is_throttled_per_account(client):
     ]
     assert throttled[:5] == [False] * 5 and all(throttled[5:])
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_is_covered_by_the_required_second_factor(client, settings):
+    settings.SMALLGRANTS_REQUIRE_MFA_ROLES = ["staff"]
+    staff = staff_user(is_superuser=True)
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
