@@ -180,3 +180,21 @@ def test_the_conflict_declaration_of_a_confidential_call_lists_no_group(client, 
     confidential.competition.confidential = False
     confidential.competition.save()
     assert REAL in client.get(url).content.decode()  # an open call lists its groups as before
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_log_and_the_confidential_list_use_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, count
+):
+    call = CompetitionFactory(confidential=True)
+    for _n in range(count):
+        ApplicationFactory(competition=call, status=Application.Status.SUBMITTED)
+    privileged = _privileged_staff()
+    client.force_login(privileged)
+    with django_assert_max_num_queries(16):
+        html = client.get(reverse("applications:staff_call_applications", kwargs={"pk": call.pk})).content.decode()
+    assert IdentityDisclosure.objects.count() == count
+    assert all(f">{a.group.name}</td>" in html for a in Application.objects.filter(competition=call))
+    with django_assert_max_num_queries(8):
+        log = client.get(reverse("applications:staff_identity_log"))
+    assert log.content.decode().count("call&#x27;s applications") == count
