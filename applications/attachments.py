@@ -6,8 +6,10 @@ import zipfile
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from .metadata import strip_metadata
 from .models import Attachment
 
 # Content types we accept, detected from the file's bytes (never from its name or the browser).
@@ -67,9 +69,10 @@ def _office_type(uploaded_file) -> str:
 
 
 def attachment_create(*, application, uploaded_file, by, purpose):
-    """Check ``uploaded_file`` and store it as a private attachment of ``application``."""
+    """Check ``uploaded_file`` and store it as a private attachment of ``application``, with a copy
+    without its metadata for everyone but staff and the group."""
     content_type = validate_attachment(uploaded_file)
-    return Attachment.objects.create(
+    attachment = Attachment(
         application=application,
         purpose=purpose,
         file=uploaded_file,
@@ -78,3 +81,29 @@ def attachment_create(*, application, uploaded_file, by, purpose):
         size=uploaded_file.size,
         uploaded_by=by,
     )
+    uploaded_file.seek(0)
+    _store_clean_copy(attachment, uploaded_file.read())
+    uploaded_file.seek(0)
+    attachment.save()
+    return attachment
+
+
+def _store_clean_copy(attachment, data: bytes) -> None:
+    clean = strip_metadata(data, attachment.content_type)
+    if clean is not None:
+        attachment.clean_file.save("clean", ContentFile(clean), save=False)
+
+
+def attachment_for_download(attachment, *, original: bool):
+    """The file to hand out: the original (staff, the group's own members) or the copy without
+    metadata (everyone else); made now for files stored before copies existed. ``None``: this
+    viewer may not have the file (it could not be cleaned)."""
+    if original:
+        return attachment.file
+    if not attachment.clean_file:
+        with attachment.file.open("rb") as handle:
+            _store_clean_copy(attachment, handle.read())
+        if not attachment.clean_file:
+            return None
+        attachment.save(update_fields=["clean_file"])
+    return attachment.clean_file

@@ -4,15 +4,19 @@ page. Registered in ``ApplicationsConfig.ready()``."""
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts.erasure import account_erasing
 from audit.actions import declare
 from grants.pages import call_page_sections
 from notifications.reminders import reminder_rules
 
+from .erasure import on_account_erasing
 from .reminders import drafts_due
 from .selectors import groups_of
 
 reminder_rules.register(drafts_due, order=10)
 declare("application.found_eligible", _("Found eligible"))
+declare("application.anonymised", _("Personal data erased"))
+account_erasing.connect(on_account_erasing, dispatch_uid="applications.on_account_erasing")
 
 
 @call_page_sections.register

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LimitedForm
 from regions.models import Region
 
 from .models import ApplicantGroup, Application, BudgetLine
@@ -38,7 +39,7 @@ class ApplicantGroupForm(forms.ModelForm):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(LimitedForm):
     email = forms.EmailField(label=_("E-mail of the person to invite"))
 
 
@@ -82,7 +83,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["own_contribution"].required = False
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(LimitedForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The initial value is what the browser posts for an untouched row; without it every untouched
     # row "has changed" (its select posts the first choice) and fails validation.
@@ -148,7 +149,7 @@ def budget_formset(data=None, application=None):
     return formset
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(LimitedForm):
     file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
@@ -158,13 +159,22 @@ class AttachmentForm(forms.Form):
         }
 
 
-class WithdrawForm(forms.Form):
+class GroupEraseForm(LimitedForm):
+    reason = forms.CharField(
+        label=_("Who asked for the erasure, when and how"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand: the group's name, contacts, texts and files are erased for good.")
+    )
+
+
+class WithdrawForm(LimitedForm):
     comment = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(LimitedForm):
     ACTIONS = [("eligible", _("Eligible: may be reviewed")), ("ineligible", _("Ineligible"))]
     action = forms.ChoiceField(
         label=_("Decision"), choices=ACTIONS, widget=forms.Select(attrs={"class": "form-select"})

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, sane_date
 from config.registry import Registry
 from grants.models import Competition, money_field
 from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from regions.models import Region
 
 from . import rules as app_rules
+from .identity_log import IdentityDisclosure, new_code_name  # noqa: F401 (a model of this app)
 from .storage import attachment_path, private_storage
 from .submission import submission_errors
 
@@ -40,16 +42,20 @@ class ApplicantGroup(models.Model):
     registration_number = models.CharField(
         _("registration number"), max_length=60, blank=True, help_text=_("Only for registered organisations.")
     )
-    description = models.TextField(_("about the group"), blank=True)
+    description = models.TextField(_("about the group"), blank=True, max_length=SHORT_TEXT_MAX)
     language = models.CharField(
         _("language for e-mails"), max_length=10, choices=settings.ALL_LANGUAGES, default=settings.LANGUAGE_CODE
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # What reviewers, mentors and outsiders see of a confidential call's group (identity.py).
+    code_name = models.CharField(_("code name"), max_length=12, unique=True, default=new_code_name, editable=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("applicant group")
         verbose_name_plural = _("applicant groups")
         ordering = ["name"]
+        permissions = [("view_real_identity", _("Can see who the groups of confidential calls are"))]
 
     def __str__(self):
         return self.name
@@ -137,21 +143,29 @@ class Application(FSMModelMixin, models.Model):
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
 
     title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True, help_text=_("Two or three sentences about the project."))
-    problem = models.TextField(_("problem or need"), blank=True, help_text=_("What the project responds to."))
-    activities = models.TextField(_("activities"), blank=True, help_text=_("What you will do, step by step."))
-    expected_results = models.TextField(_("expected results"), blank=True)
-    beneficiaries = models.TextField(_("beneficiaries"), blank=True, help_text=_("Who benefits, and how many."))
+    summary = models.TextField(
+        _("summary"), blank=True, max_length=SHORT_TEXT_MAX, help_text=_("Two or three sentences about the project.")
+    )
+    problem = models.TextField(
+        _("problem or need"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("What the project responds to.")
+    )
+    activities = models.TextField(
+        _("activities"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("What you will do, step by step.")
+    )
+    expected_results = models.TextField(_("expected results"), blank=True, max_length=LONG_TEXT_MAX)
+    beneficiaries = models.TextField(
+        _("beneficiaries"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("Who benefits, and how many.")
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[sane_date])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[sane_date])
     requested_amount = money_field(_("requested amount"), null=True, blank=True)
     own_contribution = money_field(_("own contribution"), default=Decimal("0"), blank=True)
     awarded_amount = money_field(_("awarded amount"), null=True, blank=True)
-    award_conditions = models.TextField(_("conditions of the award"), blank=True)
-    decision_feedback = models.TextField(_("feedback to the applicant"), blank=True)
+    award_conditions = models.TextField(_("conditions of the award"), blank=True, max_length=LONG_TEXT_MAX)
+    decision_feedback = models.TextField(_("feedback to the applicant"), blank=True, max_length=LONG_TEXT_MAX)
     share_reviewer_comments = models.BooleanField(
         _("share the reviewers' comments (without names or scores)"), default=False
     )
@@ -174,6 +188,9 @@ class Application(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
+    # Bumped by every save of the draft: a page that saves with an older number was stale.
+    draft_version = models.PositiveIntegerField(default=0, editable=False)
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")
@@ -364,6 +381,9 @@ class Attachment(models.Model):
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION, db_index=True
     )
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
+    # The same file without its metadata (applications/metadata.py): what reviewers, mentors and
+    # outsiders download. Empty when the file could not be read: then only staff and the group may.
+    clean_file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=200, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))

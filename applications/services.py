@@ -116,15 +116,30 @@ def _lock_draft(application, by) -> Application:
     return locked
 
 
+class DraftConflict(Exception):
+    """Someone saved the draft since this page loaded it; ``saved`` is the draft as now stored."""
+
+    def __init__(self, saved):
+        super().__init__("stale draft")
+        self.saved = saved
+
+
 @transaction.atomic
-def application_update_draft(*, application, by, fields: dict, budget_lines=None) -> Application:
+def application_update_draft(
+    *, application, by, fields: dict, budget_lines=None, expected_version: int | None = None
+) -> Application:
     """Save what the applicant typed into a draft. ``budget_lines``: rows of dicts, or ``None``.
 
     A row is ``{"id": existing id or None, "category", "description", "quantity", "unit_cost",
     "DELETE": bool}``. Ids of other applications' lines are treated as new lines. After the call,
     each kept row's ``"id"`` holds its saved line's id, so a form can learn the ids of new lines.
+    ``expected_version``: the ``draft_version`` the page was loaded with; if another save came
+    since, nothing is saved and ``DraftConflict`` is raised (two editors never overwrite silently).
     """
     locked = _lock_draft(application, by)
+    if expected_version is not None and expected_version != locked.draft_version:
+        raise DraftConflict(locked)
+    locked.draft_version += 1
     editable = set(Application.TEXT_FIELDS) | {
         "region",
         "planned_start",
@@ -172,10 +187,16 @@ def attachment_add(*, application, uploaded_file, by) -> Attachment:
 @transaction.atomic
 def attachment_delete(*, attachment, by) -> None:
     _lock_draft(attachment.application, by)
-    stored = attachment.file.name
-    storage = attachment.file.storage
+    attachment_files_delete(attachment)
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+
+
+def attachment_files_delete(attachment) -> None:
+    """Delete the stored original and its clean copy once the caller's transaction commits."""
+    for field in (attachment.file, attachment.clean_file):
+        if field:
+            stored, storage = field.name, field.storage
+            transaction.on_commit(lambda stored=stored, storage=storage: storage.delete(stored))
 
 
 # --- transitions ----------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from accounts.decorators import member_required
 from grants.models import Competition
 
 from . import selectors, services
+from .attachments import attachment_for_download
+from .conflicts import draft_differences, expected_version
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
 from .pages import application_sections, application_staff_actions, render_sections, viewer_of
@@ -83,14 +85,29 @@ def application_detail(request, pk):
     )
 
 
-def _edit_context(application, form, formset, attachment_form=None):
+def _edit_context(application, form, formset, attachment_form=None, *, version=None, conflict=None):
     return {
         "application": application,
         "call": application.competition,
         "form": form,
         "formset": formset,
         "attachment_form": attachment_form or AttachmentForm(),
+        "draft_version": application.draft_version if version is None else version,
+        "conflict": conflict,
     }
+
+
+def _conflict_context(request, error):
+    return {"saved": error.saved, "differences": draft_differences(error.saved, request.POST)}
+
+
+def _conflict_page(request, application, form, formset, error):
+    """The stale page again, with everything typed kept and both texts side by side."""
+    messages.error(request, _("Someone else saved this draft after you opened it. Your changes are not saved yet."))
+    stale_version = request.POST.get("draft_version", "")
+    conflict = _conflict_context(request, error)
+    context = _edit_context(application, form, formset, version=stale_version, conflict=conflict)
+    return render(request, "applications/application_edit.html", context, status=409)
 
 
 def _bind(request, application):
@@ -105,7 +122,11 @@ def _save_valid_parts(request, application, form, formset):
     """Save every field and budget line that validated; invalid ones keep their errors on the form."""
     rows = formset.rows()
     saved = services.application_update_draft(
-        application=application, by=request.user, fields=dict(form.cleaned_data), budget_lines=rows
+        application=application,
+        by=request.user,
+        fields=dict(form.cleaned_data),
+        budget_lines=rows,
+        expected_version=expected_version(request.POST),
     )
     return saved, rows
 
@@ -129,12 +150,15 @@ def application_edit(request, pk):
         )
     form, formset = _bind(request, application)
     try:
-        _save_valid_parts(request, application, form, formset)
+        saved, _rows = _save_valid_parts(request, application, form, formset)
+    except services.DraftConflict as conflict:
+        return _conflict_page(request, application, form, formset, conflict)
     except ValidationError:
         return _locked_out(request, application)
     if form.errors or formset.total_error_count():
         messages.warning(request, _("Your draft is saved, except the fields marked below. Please correct them."))
-        return render(request, "applications/application_edit.html", _edit_context(application, form, formset))
+        context = _edit_context(saved, form, formset)
+        return render(request, "applications/application_edit.html", context)
     messages.success(request, _("Your draft is saved."))
     return redirect("applications:edit", pk=application.pk)
 
@@ -147,7 +171,10 @@ def application_autosave(request, pk):
         return HttpResponse(_("This application has been submitted and can no longer be changed."), status=409)
     form, formset = _bind(request, application)
     try:
-        _saved, rows = _save_valid_parts(request, application, form, formset)
+        saved, rows = _save_valid_parts(request, application, form, formset)
+    except services.DraftConflict as conflict:
+        html = render_to_string("applications/_draft_conflict.html", _conflict_context(request, conflict), request)
+        return HttpResponse(html, status=409, headers={"X-Draft-Conflict": "1"})
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=409)
     line_ids = {row["index"]: row["id"] for row in rows if not row["DELETE"]}
@@ -160,6 +187,7 @@ def application_autosave(request, pk):
             "saved_at": timezone.localtime(),
             "problems": problems,
             "line_ids": line_ids,
+            "draft_version": saved.draft_version,
         },
         request=request,
     )
@@ -177,13 +205,21 @@ def application_submit(request, pk):
             messages.error(request, _("This application can no longer be submitted."))
         return redirect(application)
     form, formset = _bind(request, application)
-    _save_valid_parts(request, application, form, formset)
+    try:
+        saved, _rows = _save_valid_parts(request, application, form, formset)
+    except services.DraftConflict as conflict:
+        return _conflict_page(request, application, form, formset, conflict)
+    except ValidationError:
+        # Another member submitted it between our read and our lock.
+        return _already_submitted(request, pk)
     if form.errors or formset.total_error_count():
         messages.error(request, _("Your draft is saved, but please correct the marked fields before submitting."))
-        return render(request, "applications/application_edit.html", _edit_context(application, form, formset))
+        return render(request, "applications/application_edit.html", _edit_context(saved, form, formset))
     try:
         services.application_submit(application=application, by=request.user)
     except ValidationError as error:
+        if getattr(error, "code", None) in ("already_submitted", "wrong_state"):
+            return _already_submitted(request, pk)
         _attach_errors(error, form, formset)
         messages.error(request, _("Your draft is saved, but it cannot be submitted yet. See the marked fields."))
         application = _member_application(request, pk)
@@ -192,6 +228,15 @@ def application_submit(request, pk):
         request, _("Your application is submitted. We have sent a confirmation to every member of your group.")
     )
     return redirect("applications:detail", pk=pk)
+
+
+def _already_submitted(request, pk):
+    application = _member_application(request, pk)
+    if application.status == Application.Status.SUBMITTED:
+        messages.error(request, _("This application has already been submitted."))
+    else:
+        messages.error(request, _("This application can no longer be submitted."))
+    return redirect(application)
 
 
 def _attach_errors(error, form, formset):
@@ -259,12 +304,14 @@ def _attachment(request, pk, *, member_only):
 
 @member_required
 def attachment_download(request, pk):
+    """Staff and the group get the file as uploaded; a mentor gets the copy without metadata."""
     attachment = _attachment(request, pk, member_only=False)
+    viewer = viewer_of(request, attachment.application)
+    stored = attachment_for_download(attachment, original=viewer.is_staff or viewer.is_member)
+    if stored is None:
+        raise Http404
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        stored.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

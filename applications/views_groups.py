@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
+from accounts.rules import is_programme_staff
 from config.redirects import redirect_back
 
 from . import selectors, services
-from .forms import ApplicantGroupForm, InvitationForm
+from .forms import ApplicantGroupForm, GroupEraseForm, InvitationForm
+from .identity import GroupIdentity, group_page_identity
 from .models import ApplicantGroup, GroupInvitation
 
 
@@ -35,8 +37,10 @@ def group_detail(request, pk):
         "applications/group_detail.html",
         {
             "group": group,
+            "shown": group_page_identity(group, request.user, purpose="group page"),
             "invite_form": InvitationForm(),
             "is_member": any(m.user_id == request.user.pk for m in group.memberships.all()),
+            "erase_form": GroupEraseForm() if is_programme_staff(request.user) and not group.erased_at else None,
         },
     )
 
@@ -67,7 +71,11 @@ def group_invite(request, pk):
             return redirect(group)
     group = selectors.group_with_members(selectors.groups_of(request.user), pk)
     return render(
-        request, "applications/group_detail.html", {"group": group, "invite_form": form, "is_member": True}, status=400
+        request,
+        "applications/group_detail.html",
+        {"group": group, "shown": GroupIdentity(group.name, group.contact_email, group.contact_phone, True)}
+        | {"invite_form": form, "is_member": True},
+        status=400,
     )
 
 

@@ -99,6 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and take the write lock at BEGIN so two writers never deadlock on an upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# One cache shared by every process (rate limits, sessions of other features): Redis when
+# SMALLGRANTS_CACHE_URL is set, else a table in the database (created by a migration of accounts).
+CACHE_TABLE = "smallgrants_cache"
+if env.str("SMALLGRANTS_CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("SMALLGRANTS_CACHE_URL")}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -126,6 +134,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("SMALLGRANTS_HTTP_PROTOCOL", default="http")
+# Rate limits live in the shared cache (CACHES below), so every worker counts the same tries and
+# a restart resets nothing: failed log-ins per address and per account, log-ins per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (so the limit per
+# address counts the client, not the proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("SMALLGRANTS_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Small Grants"
 # Roles that must use two-factor authentication, e.g. "staff,reviewer" (off by default).
@@ -190,12 +209,23 @@ SITE_NAME = env.str("SMALLGRANTS_SITE_NAME", default="Small Grants")
 # Sessions in the shared cache, written through to the database: any web machine behind a load
 # balancer reads any session, and a cache restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# SMALLGRANTS_HTTPS=1 behind TLS (production): HSTS, redirect to HTTPS, secure cookies, and trust
+# the proxy's X-Forwarded-Proto header (the proxy must set it and strip the client's own).
+HTTPS = env.bool("SMALLGRANTS_HTTPS", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SMALLGRANTS_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SMALLGRANTS_HSTS_PRELOAD", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # A broker that does not answer fails a publish within this many seconds; the circuit breaker
 # (notifications/publish.py) then skips the broker for the rest of the request, and the sweep sends.
@@ -240,6 +270,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
     "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 15 * 60.0},
+    # Erase the personal data of finished applications past their programme's retention period.
+    "retention-sweep": {"task": "applications.tasks.retention_sweep", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Any number of beats may run (one per machine): only the one holding a lock in the shared cache
@@ -252,7 +284,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }
 
 # Roles are Django groups with these names.

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
 from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
@@ -36,7 +37,16 @@ class Programme(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     funder_name = models.CharField(_("funder"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data of closed applications for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this, names, contacts, texts and files of finished applications are erased; amounts, "
+            "dates, regions and indicator figures stay. Leave empty to keep them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -63,8 +73,10 @@ class Competition(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, unique=True)
-    description = models.TextField(_("description"))
-    rules = models.TextField(_("rules"), blank=True, help_text=_("Who may apply and what may be funded."))
+    description = models.TextField(_("description"), max_length=LONG_TEXT_MAX)
+    rules = models.TextField(
+        _("rules"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("Who may apply and what may be funded.")
+    )
     is_published = models.BooleanField(_("published"), default=False)
 
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
@@ -81,8 +93,8 @@ class Competition(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at (deadline)"))
-    project_start_earliest = models.DateField(_("projects start no earlier than"))
-    project_end_latest = models.DateField(_("projects end no later than"))
+    project_start_earliest = models.DateField(_("projects start no earlier than"), validators=[sane_date])
+    project_end_latest = models.DateField(_("projects end no later than"), validators=[sane_date])
 
     eligible_regions = models.ManyToManyField(
         Region,
@@ -113,6 +125,7 @@ class Competition(models.Model):
     )
     interim_report_due = models.DateField(
         _("interim report due"),
+        validators=[sane_date],
         null=True,
         blank=True,
         help_text=_("Leave empty if the call asks for no interim report."),
@@ -203,7 +216,7 @@ class RubricCriterion(models.Model):
         Competition, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.erasure import erasure_steps
 from applications.models import Application, money_paid_checks
 from applications.pages import application_sections, application_staff_actions, call_applications_sections
 from applications.status import next_step_sources
@@ -33,6 +34,20 @@ declare("proposal.made", _("Award proposed"))
 declare("proposal.cancelled", _("Award proposal cancelled"))
 declare("mentor.assigned", _("Mentor"))
 declare("project.dates_changed", _("Project dates"))
+
+
+@erasure_steps.register(order=30)
+def erase_project_texts(application) -> None:
+    """Reports' and check-ins' texts, award conditions and good practices go; indicator figures,
+    spending, tranches and dates stay for the programme's reporting."""
+    from .models import AwardProposal, CheckIn, GoodPractice, Report
+
+    Report.objects.filter(application=application).update(narrative="", results="", staff_comment="")
+    CheckIn.objects.filter(application=application).update(notes="", actions="")
+    AwardProposal.objects.filter(application=application).update(conditions="")
+    GoodPractice.objects.filter(application=application).delete()
+
+
 declare("report.accepted", _("Report accepted"), shared_with_group=True)
 declare("report.changes_requested", _("Changes requested"), shared_with_group=True)
 declare("good_practice.marked", _("Good practice"))

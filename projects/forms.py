@@ -3,17 +3,19 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import users_with_role
+from config.limits import LONG_TEXT_MAX, LimitedForm
 
 from .models import CheckIn
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MentorForm(forms.Form):
+class MentorForm(LimitedForm):
     mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -21,7 +23,7 @@ class MentorForm(forms.Form):
         self.fields["mentor"].queryset = users_with_role(settings.ROLE_MENTOR).order_by("full_name", "email")
 
 
-class ProjectDatesForm(forms.Form):
+class ProjectDatesForm(LimitedForm):
     planned_start = forms.DateField(label=_("Project start"), widget=DATE)
     planned_end = forms.DateField(label=_("Project end"), widget=DATE)
 
@@ -41,13 +43,24 @@ class CheckInForm(forms.ModelForm):
         for name in ("held_on", "format", "progress"):
             self.fields[name].required = True
 
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on and held_on > timezone.localdate():
+            raise forms.ValidationError(_("A check-in cannot have been held in the future."))
+        return held_on
 
-class ReportForm(forms.Form):
+
+class ReportForm(LimitedForm):
     """Narrative, results, one figure per indicator and the spending per budget line."""
 
-    narrative = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    narrative = forms.CharField(
+        label=_("What happened"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
     results = forms.CharField(
-        label=_("Results against what was promised"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Results against what was promised"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, indicators, budget_lines, currency, **kwargs):
@@ -90,11 +103,13 @@ class ReportForm(forms.Form):
         return initial
 
 
-class StaffReportForm(forms.Form):
+class StaffReportForm(LimitedForm):
     comment = forms.CharField(
         label=_("Comment for the group"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class GoodPracticeForm(forms.Form):
-    summary = forms.CharField(label=_("Public summary (no names)"), widget=forms.Textarea(attrs={"rows": 4}))
+class GoodPracticeForm(LimitedForm):
+    summary = forms.CharField(
+        label=_("Public summary (no names)"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )

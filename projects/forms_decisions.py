@@ -5,10 +5,12 @@ from django.core.validators import MinValueValidator
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LONG_TEXT_MAX, LimitedForm
+
 MONEY = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
 
 
-class AwardForm(forms.Form):
+class AwardForm(LimitedForm):
     amount = forms.DecimalField(
         label=_("Amount"),
         max_digits=14,
@@ -21,31 +23,33 @@ class AwardForm(forms.Form):
     )
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(LimitedForm):
     comment = forms.CharField(
         label=_("Internal note for staff (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RejectForm(forms.Form):
-    feedback = forms.CharField(label=_("Feedback for the applicant"), widget=forms.Textarea(attrs={"rows": 4}))
+class RejectForm(LimitedForm):
+    feedback = forms.CharField(
+        label=_("Feedback for the applicant"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     share_reviewer_comments = forms.BooleanField(
         label=_("Also share the reviewers' comments (never their names or scores)"), required=False
     )
 
 
-class ReduceForm(forms.Form):
+class ReduceForm(LimitedForm):
     amount = forms.DecimalField(label=_("New amount"), max_digits=14, decimal_places=2, widget=MONEY)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(LimitedForm):
     comment = forms.CharField(
         label=_("How did the grantee decline? (the group sees this)"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class TrancheForm(forms.Form):
+class TrancheForm(LimitedForm):
     label = forms.CharField(label=_("When"), max_length=200)
     amount = forms.DecimalField(
         label=_("Amount"),
@@ -59,14 +63,14 @@ class TrancheForm(forms.Form):
 TrancheFormSet = formset_factory(TrancheForm, extra=0, min_num=1, validate_min=True, can_delete=True)
 
 
-class PaidForm(forms.Form):
+class PaidForm(LimitedForm):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 BULK_ACTIONS = [("award", _("Award the requested amounts")), ("waitlist", _("Waitlist")), ("reject", _("Reject"))]
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(LimitedForm):
     action = forms.ChoiceField(
         label=_("Decision"), choices=BULK_ACTIONS, widget=forms.Select(attrs={"class": "form-select"})
     )

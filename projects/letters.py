@@ -12,7 +12,8 @@ from fpdf import FPDF
 FONT_DIR = settings.BASE_DIR / "static" / "vendor" / "dejavu"
 
 
-def award_letter_pdf(application) -> bytes:
+def award_letter_pdf(application, viewer) -> bytes:
+    """``viewer``: who downloads it (a confidential call's group is named only for those who may)."""
     call = application.competition
     with translation.override(application.group.language), timezone.override(call.tzinfo):
         html = render_to_string(
@@ -24,6 +25,7 @@ def award_letter_pdf(application) -> bytes:
                 "tranches": list(application.tranches.all()),
                 "first_report": application.reports.order_by("due_on").first(),
                 "today": timezone.localdate(),
+                "identity_viewer": viewer,
             },
         )
         title = translation.gettext("Award letter %(ref)s") % {"ref": application.reference}

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LONG_TEXT_MAX, sane_date
 from grants.models import money_field
 
 
@@ -28,7 +29,7 @@ class AwardProposal(models.Model):
         related_name="award_proposals",
     )
     amount = money_field(_("amount"))
-    conditions = models.TextField(_("conditions for the grantee"), blank=True)
+    conditions = models.TextField(_("conditions for the grantee"), blank=True, max_length=LONG_TEXT_MAX)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
@@ -63,7 +64,7 @@ class PaymentTranche(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     label = models.CharField(_("when"), max_length=200, help_text=_("For example: on signature of the contract."))
     amount = money_field(_("amount"))
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[sane_date])
     marked_paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -97,11 +98,11 @@ class CheckIn(models.Model):
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="checkins")
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    held_on = models.DateField(_("held on"), null=True, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True, validators=[sane_date])
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, blank=True)
-    notes = models.TextField(_("private notes (staff and mentor only)"), blank=True)
+    notes = models.TextField(_("private notes (staff and mentor only)"), blank=True, max_length=LONG_TEXT_MAX)
     progress = models.CharField(_("progress"), max_length=10, choices=Progress.choices, blank=True)
-    actions = models.TextField(_("follow-up actions (the group sees these)"), blank=True)
+    actions = models.TextField(_("follow-up actions (the group sees these)"), blank=True, max_length=LONG_TEXT_MAX)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -137,10 +138,10 @@ class Report(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     due_on = models.DateField(_("due"))
-    narrative = models.TextField(_("what happened"), blank=True)
-    results = models.TextField(_("results against what was promised"), blank=True)
+    narrative = models.TextField(_("what happened"), blank=True, max_length=LONG_TEXT_MAX)
+    results = models.TextField(_("results against what was promised"), blank=True, max_length=LONG_TEXT_MAX)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    staff_comment = models.TextField(_("staff comment"), blank=True)
+    staff_comment = models.TextField(_("staff comment"), blank=True, max_length=LONG_TEXT_MAX)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -192,7 +193,9 @@ class GoodPractice(models.Model):
     application = models.OneToOneField(
         "applications.Application", on_delete=models.CASCADE, related_name="good_practice"
     )
-    summary = models.TextField(_("public summary"), help_text=_("Written to be safe to publish: no names."))
+    summary = models.TextField(
+        _("public summary"), max_length=LONG_TEXT_MAX, help_text=_("Written to be safe to publish: no names.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch, Q, Sum
 
+from applications.identity import application_identity
 from applications.models import Application
 from grants.models import Competition
 
@@ -129,7 +130,9 @@ def public_good_practices(programme) -> list[PublicPractice]:
             byline = application.region.country if application.region_id else ""
         else:
             title = application.title
-            byline = " · ".join(p for p in (application.group.name, getattr(application.region, "name", "")) if p)
+            # The public is an outsider: the one rule of applications/identity.py names the group.
+            group = application_identity(application, None, purpose="good practices").name
+            byline = " · ".join(p for p in (group, getattr(application.region, "name", "")) if p)
         shown.append(PublicPractice(title=title, byline=byline, summary=practice.summary))
     return shown
 

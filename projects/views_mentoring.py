@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required, staff_required
 from accounts.feedback import report_errors
 from accounts.rules import is_mentor
+from applications.identity import application_identity
 from applications.models import Application
 
 from . import mentoring, selectors
@@ -63,7 +64,13 @@ def checkin_record(request, pk):
     return render(
         request,
         "projects/mentor/checkin.html",
-        {"checkin": checkin, "form": form, "history": history, "application": checkin.application},
+        {
+            "checkin": checkin,
+            "form": form,
+            "history": history,
+            "application": checkin.application,
+            "group": application_identity(checkin.application, request.user, purpose="check-in"),
+        },
     )
 
 

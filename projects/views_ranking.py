@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
+from applications.identity import export_group_names
 from grants.models import Competition
 from reviews.selectors import RANKING_SORTS
 from reviews.selectors import ranking as ranking_of
@@ -32,7 +33,7 @@ def ranking(request, pk):
         sort = "mean"
     rows = ranking_of(call, sort=sort)
     if request.GET.get("format") == "csv":
-        return _ranking_csv(call, rows)
+        return _ranking_csv(call, rows, request.user)
     proposals = selectors.pending_proposals(call)
     page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -51,7 +52,11 @@ def ranking(request, pk):
     )
 
 
-def _ranking_csv(call, rows):
+def _ranking_csv(call, rows, user):
+    """The CSV leaves the site: a confidential call's groups are named only for staff who may."""
+    names = export_group_names(
+        call, user, [(r.pk, r.group_id, r.group_name, r.group_code) for r in rows], purpose="ranking CSV"
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ranking-{call.slug}.csv"'
     writer = csv.writer(response)
@@ -80,7 +85,7 @@ def _ranking_csv(call, rows):
                 rank,
                 row.reference,
                 row.title,
-                row.group_name,
+                names[row.pk],
                 row.region_name or "",
                 row.status_label,
                 row.reviews,

@@ -173,7 +173,7 @@ def award_letter(request, pk):
         .select_related("competition__programme"),
         pk=pk,
     )
-    response = HttpResponse(award_letter_pdf(application), content_type="application/pdf")
+    response = HttpResponse(award_letter_pdf(application, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="award-letter-{application.reference}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

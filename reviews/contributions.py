@@ -4,6 +4,7 @@ page. Registered in ``ReviewsConfig.ready()``."""
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from applications.erasure import erasure_steps
 from applications.models import Application
 from applications.pages import application_staff_actions
 from audit.actions import declare
@@ -16,6 +17,17 @@ declare("assignment.created", _("Reviewer assigned"))
 declare("assignment.removed", _("Reviewer unassigned"))
 declare("pool.added", _("Reviewer added to the pool"))
 declare("pool.removed", _("Reviewer removed from the pool"))
+
+
+@erasure_steps.register(order=20)
+def erase_review_texts(application) -> None:
+    """Reviewers' comments and conflict reasons quote the application: they go, the scores stay."""
+    from .models import Conflict, CriterionScore, Review
+
+    Review.objects.filter(assignment__application=application).update(overall_comment="")
+    CriterionScore.objects.filter(review__assignment__application=application).update(comment="")
+    Conflict.objects.filter(application=application).update(reason="")
+    Conflict.objects.filter(group_id=application.group_id).update(reason="")
 
 
 @application_staff_actions.register(order=20)

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import users_with_role
 from applications.models import ApplicantGroup, Application
+from config.limits import LONG_TEXT_MAX, LimitedForm
 from regions.models import Region
 
 from .models import Review
 
 
-class ConflictDeclarationForm(forms.Form):
+class ConflictDeclarationForm(LimitedForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups I am close to (member, relative, friend, paid or unpaid work)"),
         queryset=ApplicantGroup.objects.none(),
@@ -39,6 +40,11 @@ class ConflictDeclarationForm(forms.Form):
 
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
+        if competition.confidential:
+            # A list of the applying groups would name them: conflicts are declared per application
+            # on the review page instead (applications/identity.py).
+            self.fields["groups"].widget = forms.MultipleHiddenInput()
+            return
         self.fields["groups"].queryset = (
             ApplicantGroup.objects.filter(applications__competition=competition)
             .exclude(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
@@ -47,17 +53,17 @@ class ConflictDeclarationForm(forms.Form):
         )
 
 
-class AssignmentConflictForm(forms.Form):
+class AssignmentConflictForm(LimitedForm):
     reason = forms.CharField(
         label=_("Why do you have a conflict of interest?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LimitedForm):
     """One score and comment per rubric criterion, an overall comment and a recommendation."""
 
     overall_comment = forms.CharField(
-        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Overall comment"), required=False, max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),
@@ -112,7 +118,7 @@ class ReviewForm(forms.Form):
         return initial
 
 
-class PoolAddForm(forms.Form):
+class PoolAddForm(LimitedForm):
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 
     def __init__(self, *args, competition, **kwargs):
@@ -124,7 +130,7 @@ class PoolAddForm(forms.Form):
         )
 
 
-class ManualAssignForm(forms.Form):
+class ManualAssignForm(LimitedForm):
     application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 
@@ -139,7 +145,7 @@ class ManualAssignForm(forms.Form):
         )
 
 
-class AutoAssignForm(forms.Form):
+class AutoAssignForm(LimitedForm):
     avoid_same_region = forms.BooleanField(
         label=_("Never assign a reviewer from the applicant's region"), required=False
     )

@@ -3,6 +3,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
+
 
 class PoolMembership(models.Model):
     """A reviewer attached to a call by staff: the call's reviewer pool."""
@@ -58,7 +60,7 @@ class Conflict(models.Model):
         on_delete=models.CASCADE,
         related_name="conflicts",
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT_MAX)
     declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
 
     class Meta:
@@ -115,7 +117,7 @@ class Review(models.Model):
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    overall_comment = models.TextField(_("overall comment"), blank=True)
+    overall_comment = models.TextField(_("overall comment"), blank=True, max_length=LONG_TEXT_MAX)
     recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -133,7 +135,7 @@ class CriterionScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey("grants.RubricCriterion", on_delete=models.CASCADE, related_name="scores")
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, validators=[MinValueValidator(0)])
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT_MAX)
 
     class Meta:
         verbose_name = _("criterion score")

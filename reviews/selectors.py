@@ -124,6 +124,8 @@ class RankedApplication:
     requested_amount: Decimal | None
     group_name: str
     region_name: str | None
+    group_id: int
+    group_code: str
     reviews: int
     mean: Decimal | None
     spread: Decimal | None
@@ -199,10 +201,20 @@ RANKING_SORTS = {
 def ranking(competition, sort="mean") -> list[RankedApplication]:
     """Applications under or after review, best first, with the running total against the pool."""
     statistics = review_statistics(competition)
-    columns = ("pk", "reference", "title", "status", "requested_amount", "group__name", "region__name")
+    columns = (
+        "pk",
+        "reference",
+        "title",
+        "status",
+        "requested_amount",
+        "group__name",
+        "region__name",
+        "group_id",
+        "group__code_name",
+    )
     threshold = competition.disagreement_threshold
     rows = []
-    for pk, reference, title, status, requested, group_name, region_name in Application.objects.filter(
+    for pk, reference, title, status, requested, group_name, region_name, group_id, code in Application.objects.filter(
         competition=competition, status__in=RANKED_STATUSES
     ).values_list(*columns):
         count, mean, spread, normalised = statistics.get(pk, (0, None, None, None))
@@ -215,6 +227,8 @@ def ranking(competition, sort="mean") -> list[RankedApplication]:
                 requested_amount=requested,
                 group_name=group_name,
                 region_name=region_name,
+                group_id=group_id,
+                group_code=code,
                 reviews=count,
                 mean=mean,
                 spread=spread,

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import member_required
 from accounts.rules import is_reviewer
+from applications.attachments import attachment_for_download
+from applications.identity import application_identity
 from applications.models import Attachment
 from applications.selectors import application_files
 
@@ -124,6 +126,8 @@ def review(request, pk):
             "review": existing,
             "submitted": submitted,
             "blind": call.blind_review,
+            # Only read when the review is not blind: a confidential call's group keeps its code name.
+            "group": application_identity(application, request.user, purpose="review"),
             "conflict_form": AssignmentConflictForm(),
         },
     )
@@ -158,9 +162,11 @@ def attachment_download(request, pk, attachment_pk):
     name = attachment.original_name
     if assignment.application.competition.blind_review:
         name = blind_file_name(assignment.application, attachments.index(attachment) + 1, attachment)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type
-    )
+    # Reviewers never get the original: its metadata may name the applicant (blind review).
+    stored = attachment_for_download(attachment, original=False)
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=attachment.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

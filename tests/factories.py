@@ -197,3 +197,15 @@ def funded_application(*, start=None, end=None, amount=Decimal("1000"), staff=No
     awards.award_decide(application=application, amount=amount, by=staff or staff_user())
     application.refresh_from_db()
     return application
+
+
+def minimal_pdf() -> bytes:
+    """A one-page PDF that a parser reads (reviewers get a copy rewritten without metadata)."""
+    import io
+
+    import pikepdf
+
+    pdf, out = pikepdf.new(), io.BytesIO()
+    pdf.add_blank_page()
+    pdf.save(out)
+    return out.getvalue()

@@ -57,11 +57,13 @@ from tests.factories import (
     funded_application,
     in_pool,
     member_of,
+    minimal_pdf,
     staff_user,
 )
 
 S = Application.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 # --- the actors --------------------------------------------------------------------------------
 
@@ -131,7 +133,7 @@ def world(db):
     )
     review_attachment = Attachment.objects.create(
         application=under_review,
-        file=SimpleUploadedFile("x", PDF),
+        file=SimpleUploadedFile("x", minimal_pdf()),
         original_name="alpha-budget.pdf",
         content_type="application/pdf",
         size=len(PDF),
@@ -377,7 +379,7 @@ staff_reviewers = url("reviews:staff_reviewers", pk=lambda w: w.call.pk)
 
 # Routes anonymous visitors may open. Declared twice on purpose: opening a page to the world is a
 # decision, and ``test_public_routes_are_declared`` holds the matrix to this list.
-PUBLIC = {"grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
+PUBLIC = {"admin:login", "grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
 
 
 def _home_by_role(response, w, actor):
@@ -395,6 +397,8 @@ def _home_by_role(response, w, actor):
 MATRIX = {
     # wiring: where log-in lands (LOGIN_REDIRECT_URL): each role's own page
     "dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_home_by_role),
+    # accounts: the admin's log-in is allauth's (second factor, rate limits), for anyone
+    "admin:login": public(redirects(lambda w: reverse("account_login") + "?next=%2Fadmin%2F")),
     # grants: the public pages
     "grants:home": public(shows(call_title)),
     "grants:call_list": public(shows(call_title)),
@@ -475,6 +479,18 @@ MATRIX = {
     "applications:staff_call_screen": staff_post(
         redirects(url("applications:staff_call_applications", **CALL)), **CALL
     ),
+    # applications: who saw a confidential group's real identity (every staff member may read it)
+    "applications:staff_identity_log": staff_page(shows(lambda w: "Who saw the identity of confidential groups")),
+    # applications: staff erase a group on its request (an empty POST is refused by the form)
+    "applications:staff_group_erase": staff_post(
+        redirects(
+            lambda w: w.alpha.get_absolute_url(),
+            then=exists(lambda w: ApplicantGroup.objects.filter(pk=w.alpha.pk, erased_at__isnull=True)),
+        ),
+        pk=lambda w: w.alpha.pk,
+    ),
+    # accounts: everyone signed in may delete their own account (the page asks for the password)
+    "erase_my_account": Route(guard=LOGIN, ok=SIGNED_IN, check=shows(lambda w: "Delete my account")),
     # applications: groups and invitations
     "applications:group_create": Route(guard=LOGIN, ok=SIGNED_IN, check=_group_create_check),
     "applications:group_detail": Route(
@@ -526,7 +542,8 @@ MATRIX = {
         guard=MEMBER,
         ok=frozenset({"reviewer"}),
         kwargs={**ASSIGNMENT, "attachment_pk": lambda w: w.review_attachment.pk},
-        check=downloads(lambda w: "alpha-budget.pdf", "application/pdf", PDF),
+        # The reviewer gets the copy without metadata (tests/safety/test_file_metadata.py).
+        check=downloads(lambda w: "alpha-budget.pdf", "application/pdf", b"%PDF-"),
     ),
     # reviews: staff's pages (empty POSTs are refused by their forms and go back to the pool page)
     "reviews:staff_reviewers": staff_page(shows(call_title, lambda w: w.people["reviewer"].display_name), **CALL),
@@ -663,7 +680,8 @@ def test_public_routes_are_declared():
 def test_the_resolver_walk_finds_our_routes_and_skips_third_party_ones():
     routes = our_routes()
     assert {"dashboard", "grants:home", "applications:detail", "reviews:review", "projects:report"} <= routes
-    assert not {name for name in routes if re.match(r"(admin:|account_|mfa_|set_language$)", name)}
+    # The admin's log-in is ours now (it hands over to allauth); the rest of the admin is Django's.
+    assert not {name for name in routes - {"admin:login"} if re.match(r"(admin:|account_|mfa_|set_language$)", name)}
 
 
 # --- the matrix, case by case ------------------------------------------------------------------

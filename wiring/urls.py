@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import erase_my_account
+
 from . import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("account/delete/", erase_my_account, name="erase_my_account"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -82,6 +82,9 @@
         data[el.name] = el.type === "checkbox" ? el.checked : el.value;
       });
       data.__rows = parseInt((document.getElementById("id_lines-TOTAL_FORMS") || {}).value || "0", 10);
+      // The draft's version this text was typed on: restored later, a stale copy conflicts
+      // with newer saves instead of overwriting them.
+      data.__version = (form.elements.namedItem("draft_version") || {}).value || "";
       return data;
     }
     function restore(data) {
@@ -90,12 +93,14 @@
       while (total && add && parseInt(total.value, 10) < data.__rows) { add.click(); }
       var changed = false;
       Object.keys(data).forEach(function (name) {
-        if (name === "__rows") { return; }
+        if (name === "__rows" || name === "__version") { return; }
         var el = form.elements.namedItem(name);
         if (!el || el.length) { return; }
         if (el.type === "checkbox") { if (el.checked !== data[name]) { el.checked = data[name]; changed = true; } }
         else if (el.value !== data[name]) { el.value = data[name]; changed = true; }
       });
+      var version = form.elements.namedItem("draft_version");
+      if (changed && version && data.__version) { version.value = data.__version; }
       return changed;
     }
     var saved = storage.getItem(key);
@@ -112,6 +117,9 @@
     form.addEventListener("change", function () { storage.setItem(key, JSON.stringify(snapshot())); });
     // Once the form is being submitted for real, no autosave may race it.
     form.addEventListener("submit", function () { form.dataset.submitting = "1"; });
+    document.addEventListener("click", function (event) {
+      if (event.target.closest("[data-discard-draft]")) { storage.removeItem(key); }
+    });
     form.addEventListener("htmx:beforeRequest", function (event) {
       if (form.dataset.submitting) { event.preventDefault(); }
     });
@@ -124,8 +132,14 @@
       } else if (status === 401 || status === 403) {
         if (sessionNotice) { sessionNotice.hidden = false; }
       } else if (status === 409) {
+        // Refused: the copy in this browser stays until a save succeeds.
         var box = document.getElementById("autosave-status");
-        if (box) { box.textContent = event.detail.xhr.responseText; }
+        var conflictBox = document.getElementById("draft-conflict");
+        if (event.detail.xhr.getResponseHeader("X-Draft-Conflict") && conflictBox) {
+          var parsed = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+          conflictBox.replaceChildren.apply(conflictBox, Array.prototype.slice.call(parsed.body.childNodes));
+          if (box) { box.textContent = form.getAttribute("data-conflict-message") || ""; }
+        } else if (box) { box.textContent = event.detail.xhr.responseText; }
       }
     });
   }

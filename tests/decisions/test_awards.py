@@ -231,7 +231,7 @@ def test_the_award_letter_pdf_carries_the_award_in_the_groups_language(staff):
     awards.award_decide(application=application, amount=Decimal("2500"), by=staff, conditions="Raport do czerwca.")
     awards.tranches_set(application=application, rows=[{"label": "Po podpisaniu", "amount": Decimal("2500")}], by=staff)
     application.refresh_from_db()
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(award_letter_pdf(application))).pages)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(award_letter_pdf(application, staff))).pages)
     for expected in (
         "Kółko Gęślą",
         application.reference,

@@ -26,7 +26,7 @@ def test_the_letter_has_a_signatory_a_contact_and_the_first_report_date():
         project_end_latest=start + timedelta(days=365),
     )
     application = funded_application(start=start, end=start + timedelta(days=120), competition=call, staff=staff_user())
-    text = _text(award_letter_pdf(application))
+    text = _text(award_letter_pdf(application, staff_user()))
     assert "Anna Kowalska, programme director" in text
     assert "Piotr Nowak, piotr@example.org" in text
     assert "First report due: Interim report, 15 March 2027" in text
@@ -34,6 +34,6 @@ def test_the_letter_has_a_signatory_a_contact_and_the_first_report_date():
 
 def test_a_letter_without_them_says_nothing_empty():
     application = funded_application(staff=staff_user())
-    text = _text(award_letter_pdf(application))
+    text = _text(award_letter_pdf(application, staff_user()))
     assert "contact person" not in text.lower()
     assert "First report due: Final report" in text

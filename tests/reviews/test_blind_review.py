@@ -31,14 +31,27 @@ from tests.factories import (
     GroupFactory,
     UserFactory,
     member_of,
+    minimal_pdf,
     reviewer_user,
     staff_user,
 )
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = minimal_pdf()  # real files: reviewers download copies rewritten without metadata
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), "green").save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 GROUP_NAME = "Zebrafinch Collective of Quarrytown"
 GROUP_EMAIL = "hello@zebrafinch-collective.example"

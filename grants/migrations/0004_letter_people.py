@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0001_initial'),
+        ('grants', '0003_retention'),
     ]
 
     operations = [

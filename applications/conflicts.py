@@ -1,0 +1,80 @@
+"""Two editors of one draft: what the stale page typed next to what is saved, field by field.
+
+The stale save is refused (``services.DraftConflict``); the page then shows both texts so the
+writer can merge them by hand, and keeps everything they typed in the form (and in the browser).
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .forms import ApplicationForm
+
+VERSION_FIELD = "draft_version"
+OVERWRITE_FIELD = "overwrite_version"
+
+
+def expected_version(post) -> int | None:
+    """The version the page was loaded with; ``overwrite_version`` (the writer has seen both texts
+    and chose theirs) wins. ``None`` when the page sent none (no check)."""
+    raw = post.get(OVERWRITE_FIELD) or post.get(VERSION_FIELD)
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _normal(value) -> str:
+    return str(value if value is not None else "").replace("\r\n", "\n").strip()
+
+
+def _number(value) -> str:
+    """``1.00`` and ``1`` are the same amount; anything else stays as typed."""
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return _normal(value)
+
+
+def _choice_label(field, value) -> str:
+    labels = {str(key): label for key, label in field.choices}
+    return str(labels.get(str(value), value or ""))
+
+
+def _lines_text(lines) -> str:
+    return "\n".join(
+        f"{_normal(line['description'])}: {_number(line['quantity'])} × {_number(line['unit_cost'])}" for line in lines
+    )
+
+
+def _typed_lines(post) -> list[dict]:
+    try:
+        total = min(int(post.get("lines-TOTAL_FORMS", 0)), 100)
+    except ValueError:
+        total = 0
+    rows = []
+    for index in range(total):
+        prefix = f"lines-{index}-"
+        if post.get(prefix + "DELETE") or not post.get(prefix + "description"):
+            continue
+        rows.append({k: post.get(prefix + k, "") for k in ("description", "quantity", "unit_cost")})
+    return rows
+
+
+def draft_differences(saved, post) -> list[dict]:
+    """``[{"label", "saved", "yours"}]`` for each field whose typed value differs from the saved one."""
+    form = ApplicationForm(instance=saved, competition=saved.competition)
+    differences = []
+    for name, field in form.fields.items():
+        saved_value, typed = form[name].value(), post.get(name, "")
+        if hasattr(field, "queryset") or getattr(field, "choices", None):
+            saved_shown, typed_shown = _choice_label(field, saved_value), _choice_label(field, typed)
+        else:
+            saved_shown, typed_shown = _normal(form[name].field.prepare_value(saved_value)), _normal(typed)
+        if _number(saved_shown) != _number(typed_shown):
+            differences.append({"label": field.label, "saved": saved_shown, "yours": typed_shown})
+    saved_lines = _lines_text(saved.budget_lines.values("description", "quantity", "unit_cost"))
+    typed_lines = _lines_text(_typed_lines(post))
+    if _normal(saved_lines) != _normal(typed_lines):
+        differences.append({"label": _("Budget lines"), "saved": saved_lines, "yours": typed_lines})
+    return differences
