@@ -130,7 +130,30 @@
     });
   }
 
+  // Stacked tables (class "table-stack"): on a phone every row is a card, and each cell is led by
+  // its column's name, taken here from the header so that templates need no second copy of it.
+  // A cell that names itself (data-label) keeps its own; visually hidden headers lend no label.
+  function labelStackedCells(table) {
+    var labels = [];
+    table.querySelectorAll("thead tr:first-child > th").forEach(function (th) {
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
+      var label = copy.textContent.trim();
+      for (var span = th.colSpan || 1; span > 0; span--) { labels.push(label); }
+    });
+    table.querySelectorAll("tbody > tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (cell.tagName === "TD" && cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", labels[column]);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+
   onReady(function () {
+    document.querySelectorAll("table.table-stack").forEach(labelStackedCells);
     // A page that shows an application as no longer editable clears its copy in this browser.
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
       try { window.localStorage.removeItem("smallgrants-draft:" + el.getAttribute("data-clear-draft")); } catch (e) { /* ignore */ }

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up and load the data, start nothing.")
 
     def handle(self, *args, addrport, no_serve, **options):
-        call_command("setup_assets")
+        call_command("setup_assets", test_packages=False)
         call_command("migrate", interactive=False, verbosity=0)
         load_demo_data()
         self._print_logins(addrport)
