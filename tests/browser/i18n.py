@@ -1,0 +1,51 @@
+"""The journeys in other languages: what the browser asks for, and ``t``, which reads a locator's
+text through the same catalogues the pages use.
+
+A journey names what it clicks by its English msgid (``t("Log out")``), so one journey runs in any
+language, and a missing or different translation on a page fails just as a wrong English label
+would.
+"""
+
+import re
+
+from django.utils import translation
+from django.utils.translation import trans_real
+
+# The browser's locale for each of our languages (what Chromium sends as Accept-Language).
+BROWSER_LOCALES = {"en": "en-GB", "pl": "pl-PL", "be": "be-BY", "uk": "uk-UA", "ru": "ru-RU"}
+# Where the journeys run in full, and where a representative part of them runs (the suite's time).
+JOURNEY_LANGUAGES = ["en", "be", "uk"]
+
+
+def compile_catalogues():
+    """Compile locale/*.po when stale (as ``manage.py setup_assets`` does) and forget any catalogue
+    Django loaded before."""
+    from wiring.management.commands.setup_assets import Command
+
+    Command()._compile_translations()
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+class Translator:
+    """``t("msgid")`` in one language; ``t("Hello %(name)s", name=...)`` fills placeholders; ``t.re``
+    gives a regular expression that ignores case and the surrounding space."""
+
+    def __init__(self, language):
+        self.language = language
+        if language != "en":  # a missing catalogue would silently give English on both sides
+            assert self("My applications") != "My applications", f"no compiled catalogue for {language}"
+
+    def __call__(self, msgid, context=None, **params):
+        with translation.override(self.language):
+            text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+        return text % params if params else text
+
+    def plural(self, singular, plural, count, **params):
+        with translation.override(self.language):
+            text = translation.ngettext(singular, plural, count)
+        return text % {"counter": count, **params}
+
+    def re(self, msgid, *, exact=True, **params):
+        text = re.escape(self(msgid, **params))
+        return re.compile(rf"^\s*{text}\s*$" if exact else text, re.I)
