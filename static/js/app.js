@@ -45,8 +45,11 @@
     if (!out) { return; }
     var mismatch = form.querySelector("[data-budget-mismatch]");
     var currency = out.getAttribute("data-currency");
-    var formatter = new Intl.NumberFormat(document.documentElement.lang || undefined,
-      { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var lang = document.documentElement.lang || undefined;
+    // Chromium ships no Belarusian number data (it would write 1,500.00); Russian writes numbers
+    // as Belarusian does (1 500,00), as the server does on the same page.
+    if (lang && !Intl.NumberFormat.supportedLocalesOf([lang]).length) { lang = { be: "ru" }[lang.split("-")[0]] || lang; }
+    var formatter = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     function cents(value) {
       var n = parseFloat(String(value || "").replace(",", "."));
       return isNaN(n) ? 0 : Math.round(n * 100);

@@ -41,6 +41,23 @@ class Translator:
             text = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
         return text % params if params else text
 
+    def of(self, lazy_text):
+        """A lazy translation (a model's choice label, say) in this language."""
+        with translation.override(self.language):
+            return str(lazy_text)
+
+    def money(self, amount, currency):
+        """An amount as the pages show it in this language (``2 500,00 BYN``)."""
+        from grants.money import format_money
+
+        with translation.override(self.language):
+            return format_money(amount, currency)
+
+    def money_re(self, amount, currency):
+        """``money`` as a pattern that takes any kind of space (the browser's Intl may use another)."""
+        parts = (re.escape(part) for part in re.split(r"\s", self.money(amount, currency)))
+        return re.compile(r"[\s\u00a0\u202f]".join(parts))
+
     def plural(self, singular, plural, count, **params):
         with translation.override(self.language):
             text = translation.ngettext(singular, plural, count)
@@ -49,3 +66,7 @@ class Translator:
     def re(self, msgid, *, exact=True, **params):
         text = re.escape(self(msgid, **params))
         return re.compile(rf"^\s*{text}\s*$" if exact else text, re.I)
+
+    def label(self, msgid):
+        """A form label as allauth and crispy render it: the text, maybe a colon, maybe a star."""
+        return re.compile(rf"^\s*{re.escape(self(msgid))}:?\s*\*?\s*$", re.I)
