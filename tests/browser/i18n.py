@@ -53,15 +53,23 @@ class Translator:
         with translation.override(self.language):
             return format_money(amount, currency)
 
+    def number(self, value, decimal_pos=2):
+        """A number as the pages write it in this language (``90.00``, ``90,00``)."""
+        from django.utils.formats import number_format
+
+        with translation.override(self.language):
+            return number_format(value, decimal_pos=decimal_pos)
+
     def money_re(self, amount, currency):
         """``money`` as a pattern that takes any kind of space (the browser's Intl may use another)."""
         parts = (re.escape(part) for part in re.split(r"\s", self.money(amount, currency)))
         return re.compile(r"[\s\u00a0\u202f]".join(parts))
 
-    def plural(self, singular, plural, count, **params):
+    def plural(self, singular, plural, number, **params):
+        """``ngettext`` for ``number``; placeholders from ``params`` (``counter`` is ``number``)."""
         with translation.override(self.language):
-            text = translation.ngettext(singular, plural, count)
-        return text % {"counter": count, **params}
+            text = translation.ngettext(singular, plural, number)
+        return text % {"counter": number, **params}
 
     def re(self, msgid, *, exact=True, **params):
         text = re.escape(self(msgid, **params))
