@@ -35,7 +35,7 @@ def axe_violations(page) -> list[dict]:
         # scripts, and rightly so; a <script> tag would be refused.
         page.evaluate(axe_source())
     result = page.evaluate(
-        "async (tags) => await window.axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "(tags) => window.axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
     return [
@@ -65,8 +65,10 @@ def widest_elements(page, limit=5) -> list[str]:
             for (const el of document.body.querySelectorAll('*')) {
                 const box = el.getBoundingClientRect();
                 if (box.right > width + 1 && box.width > 0) {
-                    found.push([Math.round(box.right), el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                        + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')]);
+                    const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/) : [];
+                    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                        + classes.filter(Boolean).map((c) => '.' + c).join('');
+                    found.push([Math.round(box.right), name]);
                 }
             }
             found.sort((a, b) => b[0] - a[0]);

@@ -254,7 +254,9 @@ def test_a_validation_error_keeps_what_was_typed(page, live_server, request_log,
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=t("Submit application")).click()
 
-    expect(page.get_by_text(t("Your draft is saved, but it cannot be submitted yet. See the marked fields."))).to_be_visible()
+    expect(
+        page.get_by_text(t("Your draft is saved, but it cannot be submitted yet. See the marked fields."))
+    ).to_be_visible()
     amount = page.get_by_label(t("Requested amount (%(currency)s)", currency="EUR"))
     expect(amount).to_have_value(re.compile(r"^99999(\.00)?$"))
     # The error belongs to the field (aria-describedby), so a screen reader reads it with the field.

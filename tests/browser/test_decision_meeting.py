@@ -278,7 +278,10 @@ def test_decision_meeting_award_waitlist_reject_withdraw_and_the_letter(
     expect(decision.locator("tbody > tr")).to_have_text(
         [
             re.compile(
-                re.escape(on_signature) + space + t.money_re(Decimal("2000.00"), "EUR").pattern + space
+                re.escape(on_signature)
+                + space
+                + t.money_re(Decimal("2000.00"), "EUR").pattern
+                + space
                 + re.escape(paid_on_text)
             ),
             re.compile(re.escape(after_report) + space + t.money_re(Decimal("500.00"), "EUR").pattern + space + "—"),

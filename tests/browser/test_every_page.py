@@ -18,6 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.checks import axe_violations, sideways_overflow, sign_in, widest_elements
+from tests.factories import CompetitionFactory
 from tests.test_permissions import MATRIX, world  # noqa: F401 - ``world`` is a fixture used below
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ ACCOUNT_PAGES = {
 }
 
 
-def pages_of(world, actor):
+def pages_of(world, actor):  # noqa: F811 - the fixture's value, passed on
     """The URLs of HTML pages ``actor`` may open with a GET, asked of Django first (downloads and
     redirects are not pages)."""
     client = Client()
@@ -82,3 +83,20 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, world):  #
     assert len(visited) >= 25, visited
     assert not too_wide, "Pages wider than a 360 px phone:\n" + "\n".join(too_wide)
     assert not inaccessible, "Serious or critical axe-core violations:\n" + "\n".join(inaccessible)
+
+
+def test_a_keyboard_user_skips_to_the_content_and_sees_where_the_focus_is(page, live_server):
+    call = CompetitionFactory(title="Courtyard Gardens 2027")
+    page.goto("/calls/")
+    expect(page.get_by_role("link", name=call.title)).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_attribute("href", "#main")
+    expect(skip).to_be_visible()  # hidden until focused, then shown
+    outline = skip.evaluate("el => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]")
+    assert outline[0] != "none" and outline[1] >= 2, outline
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    # The next Tab lands inside the content, past the navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")

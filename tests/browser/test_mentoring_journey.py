@@ -249,7 +249,9 @@ def test_mentor_checks_in_group_reports_staff_accept_and_the_project_closes(
     expect(page.get_by_role("link", name="receipts.pdf")).to_be_visible()
     assert list(final.attachments.values_list("original_name", flat=True)) == ["receipts.pdf"]
     # Nothing typed was lost across the upload's page load (kept in this browser, not yet saved).
-    restored = t("We restored what you typed in this browser. It is not saved yet: press “Save draft” or “Submit the report”.")
+    restored = t(
+        "We restored what you typed in this browser. It is not saved yet: press “Save draft” or “Submit the report”."
+    )
     expect(page.get_by_role("status").filter(has_text=restored)).to_be_visible()
     expect(page.get_by_label(label("What happened"))).to_have_value(NARRATIVE)
     expect(page.get_by_label(label("Results against what was promised"))).to_have_value(RESULTS)

@@ -44,9 +44,7 @@ def status_label(application, language):
 
 @pytest.fixture
 def applicant_world(language):
-    call = CompetitionFactory(
-        title="Courtyard Gardens 2027", min_grant=Decimal("500.00"), max_grant=Decimal("5000.00")
-    )
+    call = CompetitionFactory(title="Courtyard Gardens 2027", min_grant=Decimal("500.00"), max_grant=Decimal("5000.00"))
     group = GroupFactory(name="Friends of Planty Park", language=language)
     member = member_of(group, user__language=language)
     draft = ApplicationFactory(competition=call, group=group, title="A garden on the car park")

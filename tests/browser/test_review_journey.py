@@ -94,7 +94,9 @@ def review_everything(
     page.get_by_label(re.compile(rf"^\s*{re.escape(declaration)}")).check()
     page.get_by_role("button", name=t("Save my declaration")).click()
     expect(page).to_have_url(re.compile(r"/review/$"))
-    expect(page.get_by_text(t("Your declaration is saved. You can now open your assigned applications."))).to_be_visible()
+    expect(
+        page.get_by_text(t("Your declaration is saved. You can now open your assigned applications."))
+    ).to_be_visible()
     expect(page.get_by_text(declare_first)).to_have_count(0)
     assert PoolMembership.objects.get(competition=call, reviewer=reviewer).conflicts_declared_at is not None
 
@@ -159,7 +161,9 @@ def review_everything(
 
 
 @pytest.mark.parametrize("language", JOURNEY_LANGUAGES)
-def test_staff_assign_reviewers_score_blind_and_staff_see_the_ranking(page, live_server, request_log, tmp_path, language):
+def test_staff_assign_reviewers_score_blind_and_staff_see_the_ranking(
+    page, live_server, request_log, tmp_path, language
+):
     t = Translator(language)
     in_review, reviewed = t.of(Application.Status.IN_REVIEW.label), t.of(Application.Status.REVIEWED.label)
     # Requests 2000 + 3000 + 4000 = 9000 against a pool of 6000: the funding line falls inside.
@@ -209,8 +213,7 @@ def test_staff_assign_reviewers_score_blind_and_staff_see_the_ranking(page, live
         page.get_by_text(t.plural("%(count)s new assignment.", "%(count)s new assignments.", 6, count=6))
     ).to_be_visible()
     not_enough = t(
-        "Not enough available reviewers for: %(refs)s. Add reviewers to the pool, then run automatic "
-        "assignment again."
+        "Not enough available reviewers for: %(refs)s. Add reviewers to the pool, then run automatic assignment again."
     ).split("%(refs)s")[0]
     expect(page.get_by_text(not_enough)).to_have_count(0)
     matrix = page.get_by_role("table", name=t("Who reviews what"))
