@@ -6,6 +6,7 @@ language, and a missing or different translation on a page fails just as a wrong
 would.
 """
 
+import os
 import re
 
 from django.utils import translation
@@ -13,8 +14,18 @@ from django.utils.translation import trans_real
 
 # The browser's locale for each of our languages (what Chromium sends as Accept-Language).
 BROWSER_LOCALES = {"en": "en-GB", "pl": "pl-PL", "be": "be-BY", "uk": "uk-UA", "ru": "ru-RU"}
-# Where the journeys run in full, and where a representative part of them runs (the suite's time).
+# The languages every journey passes in. The applicant's journeys and the phone tests run in all
+# of them on every test run; each longer journey (review, decision meeting, mentoring: 12-20 s each)
+# runs in English and one of the others (Belarusian: review, mentoring; Ukrainian: the decision
+# meeting), so that a run takes about 2 minutes of browser time, not 4.
+# SMALLGRANTS_TEST_ALL_LANGUAGES=1 runs every journey in every one of them (before a release).
 JOURNEY_LANGUAGES = ["en", "be", "uk"]
+ALL_LANGUAGES_ON_EVERY_JOURNEY = os.environ.get("SMALLGRANTS_TEST_ALL_LANGUAGES") == "1"
+
+
+def journey_languages(other):
+    """English and ``other`` for a long journey; all of JOURNEY_LANGUAGES when asked to."""
+    return JOURNEY_LANGUAGES if ALL_LANGUAGES_ON_EVERY_JOURNEY else ["en", other]
 
 
 def compile_catalogues():
