@@ -150,6 +150,14 @@
         if (cell.tagName === "TD" && cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
           cell.setAttribute("data-label", labels[column]);
         }
+        // The cell's content goes into one box, so that the label and the value sit side by side
+        // however many pieces (text, link, badge) the value has.
+        if (cell.hasAttribute("data-label") && !cell.querySelector(":scope > .cell-value")) {
+          var value = document.createElement("span");
+          value.className = "cell-value";
+          while (cell.firstChild) { value.appendChild(cell.firstChild); }
+          cell.appendChild(value);
+        }
         column += cell.colSpan || 1;
       });
     });
