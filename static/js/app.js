@@ -45,8 +45,11 @@
     if (!out) { return; }
     var mismatch = form.querySelector("[data-budget-mismatch]");
     var currency = out.getAttribute("data-currency");
-    var formatter = new Intl.NumberFormat(document.documentElement.lang || undefined,
-      { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var lang = document.documentElement.lang || undefined;
+    // Chromium ships no Belarusian number data (it would write 1,500.00); Russian writes numbers
+    // as Belarusian does (1 500,00), as the server does on the same page.
+    if (lang && !Intl.NumberFormat.supportedLocalesOf([lang]).length) { lang = { be: "ru" }[lang.split("-")[0]] || lang; }
+    var formatter = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     function cents(value) {
       var n = parseFloat(String(value || "").replace(",", "."));
       return isNaN(n) ? 0 : Math.round(n * 100);
@@ -157,8 +160,39 @@
     });
   }
 
+  // Stacked tables (class "table-stack"): on a phone every row is a card, and each cell is led by
+  // its column's name, taken here from the header so that templates need no second copy of it.
+  // A cell that names itself (data-label) keeps its own; visually hidden headers lend no label.
+  function labelStackedCells(table) {
+    var labels = [];
+    table.querySelectorAll("thead tr:first-child > th").forEach(function (th) {
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
+      var label = copy.textContent.trim();
+      for (var span = th.colSpan || 1; span > 0; span--) { labels.push(label); }
+    });
+    table.querySelectorAll("tbody > tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (cell.tagName === "TD" && cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", labels[column]);
+        }
+        // The cell's content goes into one box, so that the label and the value sit side by side
+        // however many pieces (text, link, badge) the value has.
+        if (cell.hasAttribute("data-label") && !cell.querySelector(":scope > .cell-value")) {
+          var value = document.createElement("span");
+          value.className = "cell-value";
+          while (cell.firstChild) { value.appendChild(cell.firstChild); }
+          cell.appendChild(value);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+
   onReady(function () {
     document.querySelectorAll("input[data-slug-from]").forEach(setUpSlug);
+    document.querySelectorAll("table.table-stack").forEach(labelStackedCells);
     // A page that shows an application as no longer editable clears its copy in this browser.
     document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
       try { window.localStorage.removeItem("smallgrants-draft:" + el.getAttribute("data-clear-draft")); } catch (e) { /* ignore */ }

@@ -83,10 +83,32 @@ def request_log(live_server):
 
 
 @pytest.fixture
-def page(browser, live_server, request_log):
+def language():
+    """The language a journey runs in; a test parametrizes it (``@pytest.mark.parametrize("language",
+    ...)``) to run in others. The browser asks for it (Accept-Language) and the test's ``t`` reads
+    its locators through the same catalogues."""
+    return "en"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The journeys read the pages in Belarusian and Ukrainian: make sure the catalogues are compiled
+    (``manage.py test`` has done it already; a plain ``pytest`` may not have)."""
+    from tests.browser.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture
+def page(browser, live_server, request_log, language):
     """A fresh browser context (no cookies, no local storage) whose page knows the live server's
-    address (``page.goto("/path/")``) and records every request it makes in ``request_log``."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Warsaw")
+    address (``page.goto("/path/")``) and records every request it makes in ``request_log``.
+    The browser asks for ``language`` (the ``language`` fixture, English unless parametrized)."""
+    from tests.browser.i18n import BROWSER_LOCALES
+
+    context = browser.new_context(
+        base_url=live_server.url, locale=BROWSER_LOCALES[language], timezone_id="Europe/Warsaw"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("request", request_log.record)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if "SMALLGRANTS_BASE_URL" not in os.environ:
             # E-mail links point at the address the demo really listens on.
             os.environ["SMALLGRANTS_BASE_URL"] = settings.SITE_BASE_URL = f"http://{addrport}"
-        call_command("setup_assets")
+        call_command("setup_assets", test_packages=False)
         call_command("migrate", interactive=False, verbosity=0)
         load_demo_data()
         self._print_logins(addrport)

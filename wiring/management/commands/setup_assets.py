@@ -2,8 +2,9 @@
 
 Bootstrap and htmx come from the npm registry as pinned tarballs whose SHA-512 is checked here,
 and are unpacked into ``static/vendor/`` (ignored by git). Pages then load them from our own
-static files: no page ever asks a CDN. Translations are compiled from ``locale/*.po`` with polib,
-so no gettext binaries are needed.
+static files: no page ever asks a CDN. axe-core, which only the browser tests use, goes the same
+way into ``var/test-vendor/`` (ignored by git, never served). Translations are compiled from
+``locale/*.po`` with polib, so no gettext binaries are needed.
 """
 
 import base64
@@ -18,6 +19,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 VENDOR_DIR = settings.BASE_DIR / "static" / "vendor"
+# Outside static/: the accessibility checker is injected by the browser tests, never served.
+TEST_VENDOR_DIR = settings.BASE_DIR / "var" / "test-vendor"
 
 # name, version, sha512 integrity (as the registry publishes it), {path in tarball: path under vendor/}
 PACKAGES = [
@@ -48,6 +51,15 @@ PACKAGES = [
         {"package/dist/htmx.min.js": "htmx/htmx.min.js", "package/LICENSE": "htmx/LICENSE"},
     ),
 ]
+# The same shape, for packages only the tests use (unpacked under TEST_VENDOR_DIR).
+TEST_PACKAGES = [
+    (
+        "axe-core",
+        "4.10.3",
+        "sha512-Xm7bpRXnDSX2YE2YFfBk2FnF0ep6tmG7xPh8iHee8MIcrgq762Nkce856dYtJYLkuIoYZvGfTs/PbZhideTcEg==",
+        {"package/axe.min.js": "axe-core/axe.min.js", "package/LICENSE": "axe-core/LICENSE"},
+    ),
+]
 REGISTRY = "https://registry.npmjs.org"
 
 
@@ -60,16 +72,30 @@ def _strip_source_map(data: bytes) -> bytes:
 
 
 class Command(BaseCommand):
-    help = "Fetch pinned Bootstrap and htmx into static/vendor/ and compile the translations."
+    help = (
+        "Fetch pinned Bootstrap and htmx into static/vendor/, axe-core (for the tests) into "
+        "var/test-vendor/, and compile the translations."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-test-packages",
+            action="store_false",
+            dest="test_packages",
+            help="Skip what only the tests use (the demo does not need axe-core).",
+        )
+
+    def handle(self, *args, test_packages=True, **options):
         for name, version, integrity, files in PACKAGES:
-            self._vendor(name, version, integrity, files)
+            self._vendor(name, version, integrity, files, VENDOR_DIR)
+        if test_packages:
+            for name, version, integrity, files in TEST_PACKAGES:
+                self._vendor(name, version, integrity, files, TEST_VENDOR_DIR)
         self._compile_translations()
 
-    def _vendor(self, name, version, integrity, files):
-        stamp = VENDOR_DIR / f".{name}-{version}"
-        if stamp.exists() and all((VENDOR_DIR / target).exists() for target in files.values()):
+    def _vendor(self, name, version, integrity, files, vendor_dir):
+        stamp = vendor_dir / f".{name}-{version}"
+        if stamp.exists() and all((vendor_dir / target).exists() for target in files.values()):
             return
         url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
         self.stdout.write(f"[set-up] fetching {name} {version} from the npm registry")
@@ -83,7 +109,7 @@ class Command(BaseCommand):
                 data = archive.extractfile(member).read()
                 if target.endswith((".js", ".css")):
                     data = _strip_source_map(data)
-                path = VENDOR_DIR / target
+                path = vendor_dir / target
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
         stamp.write_text(integrity)
