@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def frozen_broker():
+def frozen_broker(monkeypatch):
     """A TCP server that accepts every connection and never replies; Celery publishes to it as to
-    Redis, with the production transport options."""
+    Redis, with the production transport options. (Celery's CELERY_BROKER_URL environment variable
+    wins over its configuration, and CI sets it: it goes for the test.)"""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(64)
