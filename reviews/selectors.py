@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from applications.models import Application
 
-from .conflicts import conflicted
+from .conflicts import any_conflict, conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
 
 TWO_PLACES = Decimal("0.01")
@@ -23,17 +23,24 @@ RANKED_STATUSES = (
 )
 
 
-def reviewer_queue(reviewer):
-    """The reviewer's assignments, with their review's status, for calls whose conflicts are declared."""
+def reviewer_queue(reviewer, done=False):
+    """The reviewer's assignments, with their review's status, for calls whose conflicts are declared.
+
+    ``done=False``: still to do (no review submitted), soonest due first; ``done=True``: submitted,
+    the latest first. Both are sliced into pages by the view.
+    """
     declared = PoolMembership.objects.filter(
         reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
     )
-    return (
+    submitted = Q(review__status=Review.Status.SUBMITTED)
+    assignments = (
         Assignment.objects.filter(reviewer=reviewer)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
-        .order_by("due_at", "application__reference", "pk")
     )
+    if done:
+        return assignments.filter(submitted).order_by("-review__submitted_at", "-pk")
+    return assignments.exclude(submitted).order_by("due_at", "application__reference", "pk")
 
 
 def declared_conflicts(competition, reviewer):
@@ -67,9 +74,12 @@ def assignments_visible_to(reviewer):
     )
 
 
-def staff_review_overview(competition):
-    """Pool members with their load, and the applications under review with their assignments."""
-    pool = (
+MATRIX_FILTERS = ("unassigned", "missing", "conflicts")
+
+
+def review_pool(competition):
+    """Pool members with their load in the call (a handful of rows: the matrix's columns)."""
+    return (
         PoolMembership.objects.filter(competition=competition)
         .select_related("reviewer")
         .annotate(
@@ -84,15 +94,35 @@ def staff_review_overview(competition):
         )
         .order_by("reviewer__full_name", "reviewer__email")
     )
-    assignments = Assignment.objects.select_related("review")
-    applications = (
-        Application.objects.filter(competition=competition)
-        .filter(Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED))
-        .select_related("group", "region")
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("reference")
+
+
+def matrix_applications(competition, show="", search=""):
+    """The rows of the assignment matrix, filtered in SQL; the view cuts a page before the
+    assignments are prefetched, so a call of 10,000 applications costs what a page costs.
+
+    ``show``: ``unassigned`` (fewer reviewers than the call asks for), ``missing`` (an assigned
+    review not submitted yet) or ``conflicts`` (a declared conflict covers the application).
+    ``search``: part of the reference or of the title.
+    """
+    applications = Application.objects.filter(competition=competition).filter(
+        Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED)
     )
-    return pool, applications
+    if show == "unassigned":
+        applications = applications.annotate(assigned=Count("assignments")).filter(
+            assigned__lt=competition.reviewers_per_application
+        )
+    elif show == "missing":
+        pending = Assignment.objects.filter(application=OuterRef("pk")).exclude(review__status=Review.Status.SUBMITTED)
+        applications = applications.filter(Exists(pending))
+    elif show == "conflicts":
+        applications = applications.filter(any_conflict())
+    if search:
+        applications = applications.filter(Q(reference__icontains=search) | Q(title__icontains=search))
+    return (
+        applications.select_related("group", "region")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("review")))
+        .order_by("reference", "pk")
+    )
 
 
 # The application columns the ranking reads, in the model's field order (as Model.from_db wants them).
