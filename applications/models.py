@@ -179,7 +179,11 @@ class Application(FSMModelMixin, models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["competition", "status"])]
+        indexes = [
+            models.Index(fields=["competition", "status"]),
+            # The staff's list of a call: newest submitted first, a page at a time (top-N sort).
+            models.Index(fields=["competition", "submitted_at", "id"], name="application_call_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.reference or _('new application')}: {self.title or _('(untitled)')}"

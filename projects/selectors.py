@@ -4,7 +4,8 @@ waiting for a second pair of eyes, and the public good practices. Never N+1."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from applications.models import Application
 from grants.models import Competition
@@ -40,43 +41,51 @@ def money_summary(competition) -> dict:
     }
 
 
-def money_by_currency(competitions) -> list[dict]:
-    """Pool, committed, paid and remaining summed per currency over ``competitions`` (2 queries)."""
+def money_by_currency() -> list[dict]:
+    """Pool, committed, paid and remaining summed per currency over every call (3 queries, summed
+    in SQL: the dashboard shows one page of calls but the money of all of them)."""
+    zero = Decimal("0")
     totals: dict[str, dict] = {}
-    ids = [c.pk for c in competitions]
-    for c in competitions:
-        zero = Decimal("0")
-        row = totals.setdefault(c.currency, {"currency": c.currency, "pool": zero, "committed": zero, "paid": zero})
-        row["pool"] += c.budget_pool
+    for item in Competition.objects.values("currency").annotate(pool=Sum("budget_pool")).order_by():
+        totals[item["currency"]] = {"currency": item["currency"], "pool": item["pool"] or zero, "committed": zero}
+        totals[item["currency"]]["paid"] = zero
     committed = (
-        Application.objects.filter(competition_id__in=ids, status__in=COMMITTED_STATUSES)
+        Application.objects.filter(status__in=COMMITTED_STATUSES)
         .values("competition__currency")
         .annotate(total=Sum("awarded_amount"))
+        .order_by()
     )
     for item in committed:
-        totals[item["competition__currency"]]["committed"] += item["total"] or Decimal("0")
+        totals[item["competition__currency"]]["committed"] += item["total"] or zero
     paid = (
-        PaymentTranche.objects.filter(application__competition_id__in=ids, paid_on__isnull=False)
+        PaymentTranche.objects.filter(paid_on__isnull=False)
         .values("application__competition__currency")
         .annotate(total=Sum("amount"))
+        .order_by()
     )
     for item in paid:
-        totals[item["application__competition__currency"]]["paid"] += item["total"] or Decimal("0")
+        totals[item["application__competition__currency"]]["paid"] += item["total"] or zero
     for row in totals.values():
         row["remaining"] = row["pool"] - row["committed"]
     return sorted(totals.values(), key=lambda r: r["currency"])
 
 
 def staff_competitions():
-    """Every call with its counts of submitted applications and drafts, newest deadline first."""
-    submitted = ~Q(applications__status=Application.Status.DRAFT)
+    """Every call with its counts of submitted applications and drafts, newest deadline first.
+
+    The counts are correlated subqueries, so a page of calls counts only its own calls'
+    applications (on the (competition, status) index), not every application of every call.
+    """
+    per_call = Application.objects.filter(competition=OuterRef("pk")).order_by().values("competition")
+    submitted = per_call.exclude(status=Application.Status.DRAFT).annotate(n=Count("pk")).values("n")
+    drafts = per_call.filter(status=Application.Status.DRAFT).annotate(n=Count("pk")).values("n")
     return (
         Competition.objects.select_related("programme")
         .annotate(
-            application_count=Count("applications", filter=submitted),
-            draft_count=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+            application_count=Coalesce(Subquery(submitted), 0),
+            draft_count=Coalesce(Subquery(drafts), 0),
         )
-        .order_by("-closes_at")
+        .order_by("-closes_at", "-pk")
     )
 
 

@@ -1,15 +1,20 @@
-"""The staff's home: every call with its applications, and the money per currency."""
+"""The staff's home: the calls, a page at a time, with their applications, and the money per currency."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import staff_required
 
 from . import selectors
 
+CALLS_PAGE_SIZE = 25
+
 
 @staff_required
 def staff_dashboard(request):
-    calls = list(selectors.staff_competitions())
+    page = Paginator(selectors.staff_competitions(), CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "projects/staff/dashboard.html", {"calls": calls, "money": selectors.money_by_currency(calls)}
+        request,
+        "projects/staff/dashboard.html",
+        {"calls": page.object_list, "page": page, "money": selectors.money_by_currency()},
     )

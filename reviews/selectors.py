@@ -125,9 +125,6 @@ def matrix_applications(competition, show="", search=""):
     )
 
 
-# The application columns the ranking reads, in the model's field order (as Model.from_db wants them).
-
-
 @dataclass
 class RankedApplication:
     """One row of the ranking: the application's columns the page shows, and its statistics.
@@ -160,7 +157,7 @@ class RankedApplication:
         return self.status in (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 
-RANKING_SQL = """
+STATISTICS_SQL = """
 WITH review_scores AS (
     SELECT r.id AS review_id, a.reviewer_id, a.application_id,
            SUM(cs.score * c.weight) * 100.0 / SUM(c.max_score * c.weight) AS weighted
@@ -175,12 +172,41 @@ WITH review_scores AS (
 reviewer_stats AS (
     SELECT reviewer_id, AVG(weighted) AS mu, STDDEV_POP(weighted) AS sigma
     FROM review_scores GROUP BY reviewer_id
+),
+statistics AS (
+    SELECT s.application_id, COUNT(*) AS reviews, AVG(s.weighted) AS mean, STDDEV_POP(s.weighted) AS spread,
+           AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END) AS normalised
+    FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
+    GROUP BY s.application_id
 )
-SELECT s.application_id, COUNT(*), AVG(s.weighted), STDDEV_POP(s.weighted),
-       AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END)
-FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
-GROUP BY s.application_id
 """
+
+# The ranking's orders, best first, on the values as shown (two places); the id breaks ties.
+RANKING_ORDERS = {
+    "mean": "(st.mean IS NULL), ROUND(st.mean, 2) DESC, app.id",
+    "normalised": "(st.normalised IS NULL), ROUND(st.normalised, 2) DESC, app.id",
+    "spread": "(st.spread IS NULL), ROUND(st.spread, 2) DESC, app.id",
+    "requested": "COALESCE(app.requested_amount, 0) DESC, app.id",
+    "reference": "COALESCE(app.reference, ''), app.id",
+}
+RANKING_SORTS = tuple(RANKING_ORDERS)
+
+# Sorted, numbered and summed over the whole call by window functions, then cut to one page:
+# Python only ever sees the rows it shows. STDDEV_POP is registered on SQLite by Django.
+RANKING_SQL = (
+    STATISTICS_SQL
+    + """
+SELECT app.id, app.reference, app.title, app.status, app.requested_amount, g.name, rg.name,
+       COALESCE(st.reviews, 0), st.mean, st.spread, st.normalised,
+       SUM(COALESCE(app.requested_amount, 0)) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+FROM applications_application app
+JOIN applications_applicantgroup g ON g.id = app.group_id
+LEFT JOIN regions_region rg ON rg.id = app.region_id
+LEFT JOIN statistics st ON st.application_id = app.id
+WHERE app.competition_id = %s AND app.status IN ({statuses})
+ORDER BY {order}
+"""
+)
 
 
 def _dec(value):
@@ -201,53 +227,99 @@ def review_statistics(competition) -> dict[int, tuple]:
     reviewer's scores do not vary), averaged per application.
     """
     with connection.cursor() as cursor:
-        cursor.execute(RANKING_SQL, [competition.pk])
+        cursor.execute(
+            STATISTICS_SQL + "SELECT application_id, reviews, mean, spread, normalised FROM statistics",
+            [competition.pk],
+        )
         rows = cursor.fetchall()
     return {row[0]: (row[1], _dec(row[2]), _dec(row[3]), _dec(row[4])) for row in rows}
 
 
-RANKING_SORTS = {
-    "mean": lambda r: (r.mean is None, -(r.mean or 0), r.pk),
-    "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.pk),
-    "spread": lambda r: (r.spread is None, -(r.spread or 0), r.pk),
-    "requested": lambda r: (-(r.requested_amount or 0), r.pk),
-    "reference": lambda r: (r.reference or "",),
-}
+class Ranking:
+    """A call's ranking (statistics as in ``review_statistics``), best first, with the running
+    total of requests against the pool over the whole call.
 
+    Paginator-friendly: ``count()`` is one cheap query and a slice runs the ranking SQL with
+    LIMIT/OFFSET, so a page of 100 builds 100 rows whatever the call's size. Iterating gives
+    every row (the CSV, the bulk decisions).
+    """
 
-def ranking(competition, sort="mean") -> list[RankedApplication]:
-    """Applications under or after review, best first, with the running total against the pool."""
-    statistics = review_statistics(competition)
-    columns = ("pk", "reference", "title", "status", "requested_amount", "group__name", "region__name")
-    threshold = competition.disagreement_threshold
-    rows = []
-    for pk, reference, title, status, requested, group_name, region_name in Application.objects.filter(
-        competition=competition, status__in=RANKED_STATUSES
-    ).values_list(*columns):
-        count, mean, spread, normalised = statistics.get(pk, (0, None, None, None))
-        rows.append(
-            RankedApplication(
-                pk=pk,
-                reference=reference,
-                title=title,
-                status=status,
-                requested_amount=requested,
-                group_name=group_name,
-                region_name=region_name,
-                reviews=count,
-                mean=mean,
-                spread=spread,
-                normalised=normalised,
-                disputed=spread is not None and count > 1 and spread > threshold,
+    def __init__(self, competition, sort="mean"):
+        self.competition = competition
+        self.sort = sort if sort in RANKING_ORDERS else "mean"
+        self._every_row = None
+
+    def count(self) -> int:
+        return Application.objects.filter(competition=self.competition, status__in=RANKED_STATUSES).count()
+
+    def __len__(self):
+        return len(self._all()) if self._every_row is not None else self.count()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            if item.step is not None or (item.start or 0) < 0 or (item.stop is not None and item.stop < 0):
+                return self._all()[item]
+            start = item.start or 0
+            if self._every_row is not None:
+                return self._every_row[item]
+            limit = None if item.stop is None else max(item.stop - start, 0)
+            return self._rows(limit=limit, offset=start)
+        return self._all()[item]
+
+    def _all(self):
+        if self._every_row is None:
+            self._every_row = self._rows()
+        return self._every_row
+
+    def query(self, limit=None, offset=0) -> tuple[str, list]:
+        """The ranking SQL and its parameters for one page (every row when ``limit`` is None)."""
+        sql = RANKING_SQL.format(order=RANKING_ORDERS[self.sort], statuses=", ".join(["%s"] * len(RANKED_STATUSES)))
+        params = [self.competition.pk, self.competition.pk, *RANKED_STATUSES]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        elif offset:
+            sql += " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
+            params.append(offset)
+        return sql, params
+
+    def _rows(self, limit=None, offset=0) -> list[RankedApplication]:
+        with connection.cursor() as cursor:
+            cursor.execute(*self.query(limit, offset))
+            rows = cursor.fetchall()
+        threshold = self.competition.disagreement_threshold
+        pool = self.competition.budget_pool
+        ranked = []
+        for pk, reference, title, status, requested, group_name, region_name, count, mean, spread, normal, total in rows:
+            spread = _dec(spread)
+            cumulative = _dec(total) or Decimal("0.00")
+            ranked.append(
+                RankedApplication(
+                    pk=pk,
+                    reference=reference,
+                    title=title,
+                    status=status,
+                    requested_amount=_dec(requested),
+                    group_name=group_name,
+                    region_name=region_name,
+                    reviews=count,
+                    mean=_dec(mean),
+                    spread=spread,
+                    normalised=_dec(normal),
+                    disputed=spread is not None and count > 1 and spread > threshold,
+                    cumulative=cumulative,
+                    within_budget=cumulative <= pool,
+                )
             )
-        )
-    rows.sort(key=RANKING_SORTS.get(sort, RANKING_SORTS["mean"]))
-    total = Decimal("0")
-    for row in rows:
-        total += row.requested_amount or Decimal("0")
-        row.cumulative = total
-        row.within_budget = total <= competition.budget_pool
-    return rows
+        return ranked
+
+
+def ranking(competition, sort="mean") -> Ranking:
+    """Applications under or after review, best first, with the running total against the pool."""
+    return Ranking(competition, sort)
 
 
 def application_reviews(application):

@@ -155,3 +155,26 @@ def test_ranking_page_and_queue_use_constant_queries(client, django_assert_max_n
     submitted = Assignment.objects.filter(reviewer=reviewers[0]).count()
     assert submitted > 0 and f'<span class="badge text-bg-secondary">{submitted}</span>' in queue
     assert queue.count("Submitted</span>") == min(submitted, 25)  # one page of the submitted ones
+
+
+@pytest.mark.parametrize("sort", ["mean", "normalised", "spread", "requested", "reference"])
+def test_a_page_of_the_ranking_is_cut_in_sql_and_the_funding_line_runs_over_the_whole_call(sort):
+    call, _reviewers = _call_with_reviews(30)
+    for number, application in enumerate(Application.objects.filter(competition=call).order_by("pk")):
+        application.requested_amount = Decimal(500 + (number * 137) % 1000)
+        application.save(update_fields=["requested_amount"])
+    every = list(ranking(call, sort=sort))
+    assert len(every) == 30 and ranking(call, sort=sort).count() == 30
+    page = ranking(call, sort=sort)[10:20]
+    assert [r.pk for r in page] == [r.pk for r in every[10:20]]
+    # The running total on the second page counts the first page's requests too.
+    assert page[0].cumulative == sum(r.requested_amount for r in every[:11])
+    assert [r.within_budget for r in page] == [r.cumulative <= call.budget_pool for r in page]
+    keys = {
+        "mean": lambda r: (r.mean is None, -(r.mean or 0), r.pk),
+        "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.pk),
+        "spread": lambda r: (r.spread is None, -(r.spread or 0), r.pk),
+        "requested": lambda r: (-(r.requested_amount or 0), r.pk),
+        "reference": lambda r: (r.reference or "", r.pk),
+    }
+    assert [r.pk for r in every] == [r.pk for r in sorted(every, key=keys[sort])]
