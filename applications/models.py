@@ -306,6 +306,12 @@ class Application(FSMModelMixin, models.Model):
     # --- conditions ---
 
     def can_be_submitted(self) -> bool:
+        """The submit service runs the checks once, under its lock, and leaves the verdict on the
+        instance (``checked_submission_errors``) right before the transition, so the guard does
+        not run them again; anyone else gets them run here."""
+        checked = self.__dict__.get("checked_submission_errors")
+        if checked is not None:
+            return not checked
         # ``submitted_at`` is set by the service just before the transition: check at that moment.
         return not submission_errors(self, now=self.submitted_at)
 

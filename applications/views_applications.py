@@ -163,7 +163,10 @@ def application_autosave(request, pk):
 @member_required
 @require_POST
 def application_submit(request, pk):
-    application = _member_application(request, pk)
+    """Deadline day's busiest request: the application is read once (with the call's eligible
+    regions, which the form and the checks share) and saved and submitted in one service call."""
+    queryset = selectors.applications_visible_to(request.user).filter(group__memberships__user=request.user)
+    application = get_object_or_404(queryset.prefetch_related("competition__eligible_regions"), pk=pk)
     if not application.is_editable:
         if application.status == Application.Status.SUBMITTED:
             messages.error(request, _("This application has already been submitted."))
@@ -171,12 +174,15 @@ def application_submit(request, pk):
             messages.error(request, _("This application can no longer be submitted."))
         return redirect(application)
     form, formset = _bind(request, application)
-    _save_valid_parts(request, application, form, formset)
     if form.errors or formset.total_error_count():
+        _save_valid_parts(request, application, form, formset)
         messages.error(request, _("Your draft is saved, but please correct the marked fields before submitting."))
+        application = _member_application(request, pk)
         return render(request, "applications/application_edit.html", _edit_context(application, form, formset))
     try:
-        services.application_submit(application=application, by=request.user)
+        services.application_submit(
+            application=application, by=request.user, fields=dict(form.cleaned_data), budget_lines=formset.rows()
+        )
     except ValidationError as error:
         _attach_errors(error, form, formset)
         messages.error(request, _("Your draft is saved, but it cannot be submitted yet. See the marked fields."))
