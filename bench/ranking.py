@@ -114,6 +114,7 @@ def measure(call, args):
 
     # The view loads the call with its programme; so does the selector measurement.
     fresh_call = Competition.objects.select_related("programme").get(pk=call.pk)
+
     def one_page():  # what the page asks of the selector: the count and the first page
         rows = ranking(fresh_call)
         rows.count()

@@ -293,7 +293,8 @@ class Ranking:
         threshold = self.competition.disagreement_threshold
         pool = self.competition.budget_pool
         ranked = []
-        for pk, reference, title, status, requested, group_name, region_name, count, mean, spread, normal, total in rows:
+        for row in rows:
+            pk, reference, title, status, requested, group_name, region_name, count, mean, spread, normal, total = row
             spread = _dec(spread)
             cumulative = _dec(total) or Decimal("0.00")
             ranked.append(

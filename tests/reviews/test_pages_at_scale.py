@@ -49,7 +49,7 @@ def test_the_assignment_matrix_is_paginated_filtered_and_searched_in_constant_qu
     assert f"{count + 1} applications" in html
     assert html.count('<th scope="row">') == min(count + 1, 50)
     assert ("Page 1 of 3" in html) == (count == 120)
-    assert "<option value=\"" + str(lonely.pk) not in html  # no select of every application
+    assert '<option value="' + str(lonely.pk) not in html  # no select of every application
 
     with django_assert_max_num_queries(12):
         unassigned = client.get(url, {"show": "unassigned"}).content.decode()
@@ -60,7 +60,7 @@ def test_the_assignment_matrix_is_paginated_filtered_and_searched_in_constant_qu
 
     conflicts = client.get(url, {"show": "conflicts"}).content.decode()
     assert "1 application" in conflicts and applications[-1].reference in conflicts
-    assert "text-danger\">conflict" in conflicts
+    assert 'text-danger">conflict' in conflicts
 
     found = client.get(url, {"q": "lonely"}).content.decode()
     assert "1 application" in found and lonely.reference in found
