@@ -51,6 +51,14 @@ def _member_application(request, pk):
         raise Http404 from missing
 
 
+def _member_application_to_save(request, pk):
+    """For the requests that only save (autosave, submit: most of deadline day's traffic): the
+    application and the call's eligible regions, which the form and the checks share; none of
+    what a page shows."""
+    queryset = selectors.applications_visible_to(request.user).filter(group__memberships__user=request.user)
+    return get_object_or_404(queryset.prefetch_related("competition__eligible_regions"), pk=pk)
+
+
 def _visible_application(request, pk):
     try:
         return selectors.application_for_page(selectors.applications_visible_to(request.user), pk)
@@ -136,7 +144,7 @@ def application_edit(request, pk):
 @member_required
 @require_POST
 def application_autosave(request, pk):
-    application = _member_application(request, pk)
+    application = _member_application_to_save(request, pk)
     if not application.is_editable:
         return HttpResponse(_("This application has been submitted and can no longer be changed."), status=409)
     form, formset = _bind(request, application)
@@ -165,8 +173,7 @@ def application_autosave(request, pk):
 def application_submit(request, pk):
     """Deadline day's busiest request: the application is read once (with the call's eligible
     regions, which the form and the checks share) and saved and submitted in one service call."""
-    queryset = selectors.applications_visible_to(request.user).filter(group__memberships__user=request.user)
-    application = get_object_or_404(queryset.prefetch_related("competition__eligible_regions"), pk=pk)
+    application = _member_application_to_save(request, pk)
     if not application.is_editable:
         if application.status == Application.Status.SUBMITTED:
             messages.error(request, _("This application has already been submitted."))

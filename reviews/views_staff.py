@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -54,7 +55,10 @@ def reviewers(request, pk):
                 state = "submitted" if submitted else ("draft" if review else "assigned")
             else:
                 state = ""
-            cells.append({"state": state, "assignment": assignment, "reviewer": member.reviewer})
+            remove_url = ""
+            if assignment and state != "submitted":  # one form for the page; each button names its URL
+                remove_url = reverse("reviews:staff_assignment_remove", kwargs={"pk": assignment.pk})
+            cells.append({"state": state, "remove_url": remove_url, "reviewer": member.reviewer})
         rows.append({"application": application, "cells": cells, "count": len(by_reviewer)})
     query = request.GET.copy()
     query.pop("page", None)
