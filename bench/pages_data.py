@@ -46,6 +46,7 @@ def pad(world, size: int) -> dict:
     from grants.models import Competition
     from notifications.models import OutboxMessage
     from reviews.models import Assignment, Conflict, CriterionScore, PoolMembership, Review
+    from reviews.scoring import weighted_scores_refresh
 
     rng = random.Random(SEED + size)
     now = timezone.now()
@@ -125,6 +126,7 @@ def pad(world, size: int) -> dict:
             ],
             batch_size=BATCH,
         )
+        weighted_scores_refresh(competition_id=call.pk)
         Conflict.objects.bulk_create(
             [
                 Conflict(competition=call, reviewer=reviewers[i % POOL], group_id=a.group_id, reason="Bench")

@@ -159,15 +159,11 @@ class RankedApplication:
 
 STATISTICS_SQL = """
 WITH review_scores AS (
-    SELECT r.id AS review_id, a.reviewer_id, a.application_id,
-           SUM(cs.score * c.weight) * 100.0 / SUM(c.max_score * c.weight) AS weighted
+    SELECT a.reviewer_id, a.application_id, r.weighted_score AS weighted
     FROM reviews_review r
     JOIN reviews_assignment a ON a.id = r.assignment_id
     JOIN applications_application app ON app.id = a.application_id
-    JOIN reviews_criterionscore cs ON cs.review_id = r.id
-    JOIN grants_rubriccriterion c ON c.id = cs.criterion_id
-    WHERE app.competition_id = %s AND r.status = 'submitted' AND cs.score IS NOT NULL
-    GROUP BY r.id, a.reviewer_id, a.application_id
+    WHERE app.competition_id = %s AND r.status = 'submitted' AND r.weighted_score IS NOT NULL
 ),
 reviewer_stats AS (
     SELECT reviewer_id, AVG(weighted) AS mu, STDDEV_POP(weighted) AS sigma
@@ -221,10 +217,11 @@ def review_statistics(competition) -> dict[int, tuple]:
     """``{application_id: (reviews, mean, spread, normalised)}`` for the call, in one query.
 
     Each submitted review's score is its weighted percentage: sum(weight × score) over
-    sum(weight × max score), × 100. ``mean`` and ``spread`` (population standard deviation) are
-    over an application's reviews. ``normalised`` corrects for harsh and lenient reviewers: each
-    review's score as a z-score against that reviewer's own scores across the call (0 when the
-    reviewer's scores do not vary), averaged per application.
+    sum(weight × max score), × 100, kept on the review (``reviews.scoring``). ``mean`` and
+    ``spread`` (population standard deviation) are over an application's reviews. ``normalised``
+    corrects for harsh and lenient reviewers: each review's score as a z-score against that
+    reviewer's own scores across the call (0 when the reviewer's scores do not vary), averaged per
+    application.
     """
     with connection.cursor() as cursor:
         cursor.execute(
