@@ -52,7 +52,8 @@ class ConflictDeclarationForm(forms.Form):
                 )
             )
         )
-        ticked = [value for value in self.data.getlist("groups") if str(value).isdigit()] if self.is_bound else []
+        posted = self.data.getlist("groups") if hasattr(self.data, "getlist") else self.data.get("groups", [])
+        ticked = [value for value in posted if str(value).isdigit()] if self.is_bound else []
         found = candidates.none()
         if search:
             found = candidates.filter(name__icontains=search).order_by("name").values("pk")[: self.SHOWN_GROUPS]
