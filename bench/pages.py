@@ -10,15 +10,18 @@ matrix's world padded to each size (bench/pages_data.py). One database per size,
 migrated template next to the database named in DATABASE_URL (never that one), dropped at the end.
 
 Server time is ``django.test.Client`` in-process (the whole stack, no network), the median of
-``--repeats`` rounds; the sizes alternate every round (interleaved), so both see the same machine.
+``--repeats`` rounds. Each round takes the pages in a shuffled order and opens each at every size
+one right after the other (one warm connection per database), so both sizes see the same machine.
 A page fails when at the largest size its median exceeds ``--ratio`` (1.2) times its median at the
 smallest (and by more than ``--slack-ms``, the timer's noise on a page of a few ms), or when it
 runs more queries. Exits 1 when a page fails. See bench/README.md.
 """
 
 import argparse
+import gc
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -62,12 +65,25 @@ def pages(world, only=""):
     return found
 
 
-def switch(name):
-    from django.db import connection
+WRAPPERS = {}
 
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    connection.ensure_connection()
+
+def switch(name):
+    """Make ``name`` the default database: one open connection per database, kept warm, so that
+    switching between the sizes costs nothing and can happen before every request."""
+    from django.db import connections
+    from django.db.utils import load_backend
+
+    if name not in WRAPPERS:
+        settings_dict = {**connections["default"].settings_dict, "NAME": name}
+        WRAPPERS[name] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
+    connections["default"] = WRAPPERS[name]
+    WRAPPERS[name].ensure_connection()
+
+
+def close_all():
+    for wrapper in WRAPPERS.values():
+        wrapper.close()
 
 
 def get(client, path):
@@ -136,17 +152,23 @@ def main():
                 with CaptureQueriesContext(connection) as captured:
                     get(clients[role], path)
                 queries[(name, role, size)] = len(captured.captured_queries)
+        pairs = [(page, number) for number, page in enumerate(state[args.sizes[0]][0])]
         for round_number in range(args.warmup + args.repeats):
-            for size in args.sizes:
-                switch(names[size])
-                listed, clients = state[size]
-                for name, role, path in listed:
+            random.Random(round_number).shuffle(pairs)  # no page always follows the same one
+            for (name, role, _path), number in pairs:
+                # Every page at every size, one right after the other, the order alternating.
+                for size in args.sizes if round_number % 2 == 0 else reversed(args.sizes):
+                    switch(names[size])
+                    listed, clients = state[size]
+                    path = listed[number][2]
+                    gc.collect()  # the garbage of the page before is not this page's cost
                     begin = time.perf_counter()
                     get(clients[role], path)
                     elapsed = (time.perf_counter() - begin) * 1000
                     if round_number >= args.warmup:
                         samples.setdefault((name, role, size), []).append(elapsed)
     finally:
+        close_all()
         connection.close()
         connection.settings_dict["NAME"] = old_name
         with connection._nodb_cursor() as cursor:
