@@ -13,8 +13,10 @@ CALLS_PAGE_SIZE = 25
 @staff_required
 def staff_dashboard(request):
     page = Paginator(selectors.staff_competitions(), CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
+    calls = list(page.object_list)
+    selectors.application_counts(calls)
     return render(
         request,
         "projects/staff/dashboard.html",
-        {"calls": page.object_list, "page": page, "money": selectors.money_by_currency()},
+        {"calls": calls, "page": page, "money": selectors.money_by_currency()},
     )
