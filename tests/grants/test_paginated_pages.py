@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("count", [3, 120])
-def test_the_outbox_and_the_change_log_are_paginated_in_constant_queries(
-    client, django_assert_max_num_queries, count
-):
+def test_the_outbox_and_the_change_log_are_paginated_in_constant_queries(client, django_assert_max_num_queries, count):
     call = CompetitionFactory()
     OutboxMessage.objects.bulk_create(
         [
