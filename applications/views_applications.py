@@ -55,7 +55,7 @@ def _member_application_to_save(request, pk):
     """For the requests that only save (autosave, submit: most of deadline day's traffic): the
     application and the call's eligible regions, which the form and the checks share; none of
     what a page shows."""
-    queryset = selectors.applications_visible_to(request.user).filter(group__memberships__user=request.user)
+    queryset = selectors.member_applications(request.user).select_related("competition")
     return get_object_or_404(queryset.prefetch_related("competition__eligible_regions"), pk=pk)
 
 

@@ -154,7 +154,8 @@ def assign_manual(request, pk):
         else:
             messages.success(request, _("The reviewer is assigned."))
     else:
-        messages.error(request, _("Choose an application and a reviewer."))
+        problems = form.errors.get("application") if "application" in form.errors else None
+        messages.error(request, " ".join(problems) if problems else _("Choose an application and a reviewer."))
     return redirect("reviews:staff_reviewers", pk=pk)
 
 

@@ -82,8 +82,10 @@ def test_staff_assign_by_hand_by_reference(client):
     assert Assignment.objects.filter(application=applications[0], reviewer=third).exists()
     other_call = ApplicationFactory(status=S.IN_REVIEW)
     response = client.post(url, {"application": other_call.reference, "reviewer": third.pk}, follow=True)
-    assert "Choose an application and a reviewer." in response.content.decode()
+    assert "No application of this call awaiting review has this reference." in response.content.decode()
     assert not Assignment.objects.filter(application=other_call).exists()
+    nobody = client.post(url, {"application": applications[0].reference}, follow=True)
+    assert "Choose an application and a reviewer." in nobody.content.decode()
 
 
 @pytest.mark.parametrize("count", [3, 60])
