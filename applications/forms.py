@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,21 @@ class InvitationForm(LimitedForm):
     email = forms.EmailField(label=_("E-mail of the person to invite"))
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    """A region choice that validates against regions already read (``known``), when the page has
+    them, instead of asking the database again."""
+
+    known: dict | None = None
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        region = self.known.get(str(value))
+        if region is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return region
+
+
 class ApplicationForm(forms.ModelForm):
     """The applicant's part of an application. Everything is optional until submit."""
 
@@ -72,15 +88,23 @@ class ApplicationForm(forms.ModelForm):
             "requested_amount": MONEY_WIDGET,
             "own_contribution": MONEY_WIDGET,
         }
+        field_classes = {"region": RegionChoiceField}
 
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
         eligible = competition.eligible_regions.all()
         self.fields["region"].queryset = eligible if eligible.exists() else Region.objects.all()
+        if eligible._result_cache:  # prefetched by the submit page: validate against that list
+            self.fields["region"].known = {str(region.pk): region for region in eligible}
         currency = competition.currency
         self.fields["requested_amount"].label = _("Requested amount (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].label = _("Own contribution (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].required = False
+
+    def _get_validation_exclusions(self):
+        # The region field has just found the region among the call's: the model's own
+        # foreign-key check would read it once more.
+        return {*super()._get_validation_exclusions(), "region"}
 
 
 class BudgetLineForm(LimitedForm):

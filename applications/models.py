@@ -196,7 +196,11 @@ class Application(FSMModelMixin, models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["competition", "status"])]
+        indexes = [
+            models.Index(fields=["competition", "status"]),
+            # The staff's list of a call: newest submitted first, a page at a time (top-N sort).
+            models.Index(fields=["competition", "submitted_at", "id"], name="application_call_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.reference or _('new application')}: {self.title or _('(untitled)')}"
@@ -319,6 +323,12 @@ class Application(FSMModelMixin, models.Model):
     # --- conditions ---
 
     def can_be_submitted(self) -> bool:
+        """The submit service runs the checks once, under its lock, and leaves the verdict on the
+        instance (``checked_submission_errors``) right before the transition, so the guard does
+        not run them again; anyone else gets them run here."""
+        checked = self.__dict__.get("checked_submission_errors")
+        if checked is not None:
+            return not checked
         # ``submitted_at`` is set by the service just before the transition: check at that moment.
         return not submission_errors(self, now=self.submitted_at)
 

@@ -13,6 +13,9 @@ def is_group_member(user, obj):
     """``obj`` is an ApplicantGroup or anything with a ``group_id`` (an application)."""
     if obj is None or not user.is_authenticated:
         return False
+    loaded = getattr(obj, "loaded_member_ids", None)
+    if loaded is not None:  # a service that read the group's members already (submit) asks them
+        return user.pk in loaded
     group_id = obj.group_id if hasattr(obj, "group_id") else obj.pk
     return group_id in member_group_ids(user)
 

@@ -26,6 +26,14 @@ def applications_visible_to(user):
     return queryset.filter(Q(group__memberships__user=user) | Q(mentor=user)).distinct()
 
 
+def member_applications(user):
+    """The applications of ``user``'s own groups: what they may change (no join to mentors, so no
+    DISTINCT: a user is a member of a group once)."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(group__memberships__user=user)
+
+
 def groups_of(user):
     if not user.is_authenticated:
         return ApplicantGroup.objects.none()

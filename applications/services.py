@@ -11,13 +11,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from grants.models import Competition
-from notifications.services import outbox_enqueue
+from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
@@ -140,40 +142,57 @@ def application_update_draft(
     if expected_version is not None and expected_version != locked.draft_version:
         raise DraftConflict(locked)
     locked.draft_version += 1
-    editable = set(Application.TEXT_FIELDS) | {
-        "region",
-        "planned_start",
-        "planned_end",
-        "requested_amount",
-        "own_contribution",
-    }
-    for name, value in fields.items():
-        if name in editable:
-            setattr(locked, name, value)
-    if locked.own_contribution is None:
-        locked.own_contribution = Decimal("0")
+    _apply_draft_fields(locked, fields)
     locked.save()
     if budget_lines is not None:
         _save_budget_lines(locked, budget_lines)
     return locked
 
 
-def _save_budget_lines(application, rows):
+DRAFT_FIELDS = frozenset(Application.TEXT_FIELDS) | {
+    "region",
+    "planned_start",
+    "planned_end",
+    "requested_amount",
+    "own_contribution",
+}
+
+
+def _apply_draft_fields(locked, fields):
+    for name, value in fields.items():
+        if name in DRAFT_FIELDS:
+            setattr(locked, name, value)
+    if locked.own_contribution is None:
+        locked.own_contribution = Decimal("0")
+
+
+def _save_budget_lines(application, rows) -> list[BudgetLine]:
+    """Apply the rows; a line that did not change is not written (autosave sends every line every
+    time). Returns the application's lines as they now are."""
     existing = {line.pk: line for line in application.budget_lines.all()}
     for position, row in enumerate(rows):
         line = existing.get(row.get("id")) if row.get("id") else None
         if row.get("DELETE"):
             if line:
                 line.delete()
+                del existing[line.pk]
+            continue
+        values = {
+            "category": row["category"],
+            "description": row["description"],
+            "quantity": row["quantity"],
+            "unit_cost": row["unit_cost"],
+            "position": position,
+        }
+        if line is not None and all(getattr(line, name) == value for name, value in values.items()):
             continue
         line = line or BudgetLine(application=application)
-        line.category = row["category"]
-        line.description = row["description"]
-        line.quantity = row["quantity"]
-        line.unit_cost = row["unit_cost"]
-        line.position = position
+        for name, value in values.items():
+            setattr(line, name, value)
         line.save()
+        existing[line.pk] = line
         row["id"] = line.pk
+    return sorted(existing.values(), key=lambda line: (line.position, line.pk))
 
 
 @transaction.atomic
@@ -218,7 +237,7 @@ def notify_members(application, *, kind, template, extra=None, in_group_language
         )
 
 
-def _snapshot(application) -> dict:
+def _snapshot(application, lines=None) -> dict:
     return {
         **{name: getattr(application, name) for name in Application.TEXT_FIELDS},
         "region": str(application.region) if application.region_id else "",
@@ -235,7 +254,7 @@ def _snapshot(application) -> dict:
                 "unit_cost": str(line.unit_cost),
                 "total": str(line.total),
             }
-            for line in application.budget_lines.all()
+            for line in (application.budget_lines.all() if lines is None else lines)
         ],
         "attachments": [
             {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
@@ -252,24 +271,93 @@ def _sha256(attachment) -> str:
     return digest.hexdigest()
 
 
+def application_submit(
+    *, application, by, fields=None, budget_lines=None, now=None, expected_version=None
+) -> Application:
+    """Submit a draft, first saving what the applicant typed with it (``fields``, ``budget_lines``
+    and ``expected_version`` as for ``application_update_draft``).
+
+    Raises ValidationError keyed by field when something is missing or wrong; what was typed is
+    kept as the draft then. Built for deadline day: one transaction, the application's row alone
+    locked (not the call's, which every applicant shares), the checks run once on what the lock
+    read, one INSERT for every member's e-mail.
+    """
+    submitted, errors = _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_version)
+    if errors:
+        raise ValidationError(errors)
+    return submitted
+
+
 @transaction.atomic
-def application_submit(*, application, by, now=None) -> Application:
-    """Submit a draft. Raises ValidationError keyed by field when something is missing or wrong."""
-    locked = Application.objects.select_for_update().select_related("competition", "group").get(pk=application.pk)
+def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_version=None):
+    others = (
+        Application.objects.filter(competition_id=OuterRef("competition_id"), group_id=OuterRef("group_id"))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .order_by()
+        .values("group_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("competition", "group", "region")
+        .annotate(other_applications=Coalesce(Subquery(others), 0))
+        .get(pk=application.pk)
+    )
     if locked.status != Application.Status.DRAFT:
         if locked.status == Application.Status.SUBMITTED:
             raise ValidationError(_("This application has already been submitted."), code="already_submitted")
         raise not_possible(locked)
+    members = [m.user for m in locked.group.memberships.select_related("user")]
+    locked.loaded_member_ids = {user.pk for user in members}  # the check and the e-mails share them
     if not is_group_member(by, locked):
         raise PermissionDenied
-    errors = submission_errors(locked, now=now)
+    typed = fields is not None or budget_lines is not None
+    if typed:
+        if expected_version is not None and expected_version != locked.draft_version:
+            raise DraftConflict(locked)  # another editor saved since this page was loaded
+        locked.draft_version += 1
+    if fields is not None:
+        _apply_draft_fields(locked, fields)
+    if budget_lines is not None:
+        lines = _save_budget_lines(locked, budget_lines)
+    else:
+        lines = list(locked.budget_lines.all())
+    errors = submission_errors(
+        locked,
+        now=now,
+        lines=lines,
+        eligible_ids={r.pk for r in _eligible_regions(application, locked)},
+        other_applications=locked.other_applications,
+    )
     if errors:
-        raise ValidationError(errors)
+        if typed:
+            locked.save()
+        return locked, errors
     locked.submitted_at = now or timezone.now()
-    locked.submitted_snapshot = _snapshot(locked)
+    locked.submitted_snapshot = _snapshot(locked, lines)
+    locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     transition_run(locked, "submit", by)
-    notify_members(locked, kind="application_submitted", template="applications/email/submitted")
-    return locked
+    outbox_enqueue_new(
+        users=members,
+        kind="application_submitted",
+        dedupe_key=lambda user: f"application_submitted:{locked.pk}:{user.pk}",
+        template="applications/email/submitted",
+        context={"application": locked, "call": locked.competition},
+        scope=locked.competition.outbox_scope,
+    )
+    return locked, {}
+
+
+def _eligible_regions(application, locked):
+    """The call's eligible regions: the caller's prefetched ones when it has them (the submit
+    page read them to validate the form), else one query."""
+    call = application._state.fields_cache.get("competition")
+    prefetched = getattr(call, "_prefetched_objects_cache", {}).get("eligible_regions")
+    if prefetched is not None and call.pk == locked.competition_id:
+        return prefetched
+    return locked.competition.eligible_regions.all()
 
 
 @transaction.atomic

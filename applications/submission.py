@@ -24,19 +24,19 @@ REQUIRED_FIELDS = (
 )
 
 
-def _group_may_still_apply(application) -> str | None:
+def _group_may_still_apply(application, eligible_ids, others) -> str | None:
     call, group = application.competition, application.group
     if group.kind == "informal" and not call.informal_groups_allowed:
         return _("This call is open to registered organisations only.")
-    eligible = list(call.eligible_regions.all())
-    if eligible and group.region_id not in {r.pk for r in eligible}:
+    if eligible_ids and group.region_id not in eligible_ids:
         return _("Your group's region is not eligible for this call.")
-    others = (
-        call.applications.filter(group=group)
-        .exclude(pk=application.pk)
-        .exclude(status__in=[application.Status.DRAFT, application.Status.WITHDRAWN])
-        .count()
-    )
+    if others is None:
+        others = (
+            call.applications.filter(group=group)
+            .exclude(pk=application.pk)
+            .exclude(status__in=[application.Status.DRAFT, application.Status.WITHDRAWN])
+            .count()
+        )
     if others >= call.max_applications_per_group:
         count = call.max_applications_per_group
         return ngettext(
@@ -47,8 +47,15 @@ def _group_may_still_apply(application) -> str | None:
     return None
 
 
-def submission_errors(application, now=None) -> dict[str, list[str]]:
-    """Every reason ``application`` cannot be submitted now, keyed by form field."""
+def submission_errors(
+    application, now=None, *, lines=None, eligible_ids=None, other_applications=None
+) -> dict[str, list[str]]:
+    """Every reason ``application`` cannot be submitted now, keyed by form field.
+
+    The submit service passes what it has already read under its lock (the budget lines, the
+    call's eligible regions, the group's other applications), so the checks cost no query of their
+    own; anything not passed is read here, once.
+    """
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -56,11 +63,13 @@ def submission_errors(application, now=None) -> dict[str, list[str]]:
 
     call = application.competition
     now = now or timezone.now()
+    if eligible_ids is None:
+        eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if not call.is_published or now < call.opens_at:
         add(NON_FIELD, _("This call is not open for applications yet."))
     elif now > call.closes_at:
         add(NON_FIELD, _("The deadline for this call has passed."))
-    problem = _group_may_still_apply(application)
+    problem = _group_may_still_apply(application, eligible_ids, other_applications)
     if problem:
         add(NON_FIELD, problem)
 
@@ -69,7 +78,6 @@ def submission_errors(application, now=None) -> dict[str, list[str]]:
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))
 
-    eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if application.region_id and eligible_ids and application.region_id not in eligible_ids:
         add("region", _("This region is not eligible for this call."))
 
@@ -86,7 +94,7 @@ def submission_errors(application, now=None) -> dict[str, list[str]]:
                 _("The call's maximum grant is %(amount)s.") % {"amount": format_money(call.max_grant, call.currency)},
             )
 
-    lines = list(application.budget_lines.all())
+    lines = list(application.budget_lines.all()) if lines is None else lines
     if not lines:
         add("budget", _("Add at least one budget line."))
     elif amount is not None:

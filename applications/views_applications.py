@@ -58,6 +58,14 @@ def _member_application(request, pk):
         raise Http404 from missing
 
 
+def _member_application_to_save(request, pk):
+    """For the requests that only save (autosave, submit: most of deadline day's traffic): the
+    application and the call's eligible regions, which the form and the checks share; none of
+    what a page shows."""
+    queryset = selectors.member_applications(request.user).select_related("competition")
+    return get_object_or_404(queryset.prefetch_related("competition__eligible_regions"), pk=pk)
+
+
 def _visible_application(request, pk):
     try:
         return selectors.application_for_page(selectors.applications_visible_to(request.user), pk)
@@ -166,7 +174,7 @@ def application_edit(request, pk):
 @member_required
 @require_POST
 def application_autosave(request, pk):
-    application = _member_application(request, pk)
+    application = _member_application_to_save(request, pk)
     if not application.is_editable:
         return HttpResponse(_("This application has been submitted and can no longer be changed."), status=409)
     form, formset = _bind(request, application)
@@ -197,7 +205,9 @@ def application_autosave(request, pk):
 @member_required
 @require_POST
 def application_submit(request, pk):
-    application = _member_application(request, pk)
+    """Deadline day's busiest request: the application is read once (with the call's eligible
+    regions, which the form and the checks share) and saved and submitted in one service call."""
+    application = _member_application_to_save(request, pk)
     if not application.is_editable:
         if application.status == Application.Status.SUBMITTED:
             messages.error(request, _("This application has already been submitted."))
@@ -205,18 +215,25 @@ def application_submit(request, pk):
             messages.error(request, _("This application can no longer be submitted."))
         return redirect(application)
     form, formset = _bind(request, application)
-    try:
-        saved, _rows = _save_valid_parts(request, application, form, formset)
-    except services.DraftConflict as conflict:
-        return _conflict_page(request, application, form, formset, conflict)
-    except ValidationError:
-        # Another member submitted it between our read and our lock.
-        return _already_submitted(request, pk)
     if form.errors or formset.total_error_count():
+        try:
+            saved, _rows = _save_valid_parts(request, application, form, formset)
+        except services.DraftConflict as conflict:
+            return _conflict_page(request, application, form, formset, conflict)
+        except ValidationError:
+            return _already_submitted(request, pk)  # another member submitted it meanwhile
         messages.error(request, _("Your draft is saved, but please correct the marked fields before submitting."))
         return render(request, "applications/application_edit.html", _edit_context(saved, form, formset))
     try:
-        services.application_submit(application=application, by=request.user)
+        services.application_submit(
+            application=application,
+            by=request.user,
+            fields=dict(form.cleaned_data),
+            budget_lines=formset.rows(),
+            expected_version=expected_version(request.POST),
+        )
+    except services.DraftConflict as conflict:
+        return _conflict_page(request, application, form, formset, conflict)
     except ValidationError as error:
         if getattr(error, "code", None) in ("already_submitted", "wrong_state"):
             return _already_submitted(request, pk)

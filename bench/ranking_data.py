@@ -32,6 +32,7 @@ def load_data():
     from grants.models import Competition, Programme, RubricCriterion
     from regions.models import Region
     from reviews.models import Assignment, CriterionScore, PoolMembership, Review
+    from reviews.scoring import weighted_scores_refresh
 
     rng = random.Random(SEED)
     now = timezone.now()
@@ -149,6 +150,7 @@ def load_data():
                 score = min(criterion.max_score, max(0, round(level * criterion.max_score)))
                 scores.append(CriterionScore(review=review, criterion=criterion, score=score))
         CriterionScore.objects.bulk_create(scores, batch_size=BATCH)
+        weighted_scores_refresh(competition_id=call.pk)  # as review_submit does, review by review
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return call

@@ -190,6 +190,12 @@ class Competition(models.Model):
         return reverse("grants:call_detail", kwargs={"slug": self.slug})
 
     @property
+    def hides_groups_from_reviewers(self) -> bool:
+        """Blind and confidential calls never show reviewers which groups applied, not even in the
+        conflict declaration."""
+        return self.blind_review or self.confidential
+
+    @property
     def outbox_scope(self) -> str:
         """How the outbox names this call's e-mails (it sits below grants, so no foreign key)."""
         return f"call:{self.pk}"

@@ -48,23 +48,55 @@ def outbox_enqueue_rendered(
     return message
 
 
-def outbox_enqueue(*, user, kind, dedupe_key, template, context, scope="", language=None) -> OutboxMessage | None:
-    """Render ``template`` (``<template>_subject.txt`` and ``<template>.txt``) in ``language``,
-    by default the user's."""
+def _render(user, template, context, language) -> tuple[str, str]:
     language = language or getattr(user, "language", "") or settings.LANGUAGE_CODE
     context = {**context, "user": user, "site_url": settings.SITE_BASE_URL}
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def outbox_enqueue(*, user, kind, dedupe_key, template, context, scope="", language=None) -> OutboxMessage | None:
+    """Render ``template`` (``<template>_subject.txt`` and ``<template>.txt``) in ``language``,
+    by default the user's."""
+    subject, body = _render(user, template, context, language)
     return outbox_enqueue_rendered(
         recipient=user if user.pk else None,  # an invitee may have no account yet
         recipient_email=user.email,
         kind=kind,
         dedupe_key=dedupe_key,
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=body,
         scope=scope,
     )
+
+
+def outbox_enqueue_new(*, users, kind, dedupe_key, template, context, scope="") -> list[OutboxMessage]:
+    """One message per user (each in their language) in a single INSERT, sent after commit.
+
+    For the busiest moment (every member told of a submission, on deadline day): the caller
+    guarantees the keys (``dedupe_key(user)``) are new, by a locked row whose state it changes
+    once. A key that exists anyway raises IntegrityError and rolls the caller back: never twice.
+    """
+    messages = []
+    for user in users:
+        subject, body = _render(user, template, context, None)
+        messages.append(
+            OutboxMessage(
+                recipient=user,
+                recipient_email=user.email,
+                kind=kind,
+                dedupe_key=dedupe_key(user)[:255],
+                subject=subject[:255],
+                body=body,
+                scope=scope,
+            )
+        )
+    created = OutboxMessage.objects.bulk_create(messages)
+    for message in created:
+        transaction.on_commit(lambda pk=message.pk: publish_send(pk))
+    return created
 
 
 def _claim(message_id: int) -> OutboxMessage | None:

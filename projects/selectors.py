@@ -41,44 +41,59 @@ def money_summary(competition) -> dict:
     }
 
 
-def money_by_currency(competitions) -> list[dict]:
-    """Pool, committed, paid and remaining summed per currency over ``competitions`` (2 queries)."""
+def money_by_currency() -> list[dict]:
+    """Pool, committed, paid and remaining summed per currency over every call (3 queries, summed
+    in SQL: the dashboard shows one page of calls but the money of all of them)."""
+    zero = Decimal("0")
     totals: dict[str, dict] = {}
-    ids = [c.pk for c in competitions]
-    for c in competitions:
-        zero = Decimal("0")
-        row = totals.setdefault(c.currency, {"currency": c.currency, "pool": zero, "committed": zero, "paid": zero})
-        row["pool"] += c.budget_pool
+    for item in Competition.objects.values("currency").annotate(pool=Sum("budget_pool")).order_by():
+        totals[item["currency"]] = {"currency": item["currency"], "pool": item["pool"] or zero, "committed": zero}
+        totals[item["currency"]]["paid"] = zero
     committed = (
-        Application.objects.filter(competition_id__in=ids, status__in=COMMITTED_STATUSES)
+        Application.objects.filter(status__in=COMMITTED_STATUSES)
         .values("competition__currency")
         .annotate(total=Sum("awarded_amount"))
+        .order_by()
     )
     for item in committed:
-        totals[item["competition__currency"]]["committed"] += item["total"] or Decimal("0")
+        totals[item["competition__currency"]]["committed"] += item["total"] or zero
     paid = (
-        PaymentTranche.objects.filter(application__competition_id__in=ids, paid_on__isnull=False)
+        PaymentTranche.objects.filter(paid_on__isnull=False)
         .values("application__competition__currency")
         .annotate(total=Sum("amount"))
+        .order_by()
     )
     for item in paid:
-        totals[item["application__competition__currency"]]["paid"] += item["total"] or Decimal("0")
+        totals[item["application__competition__currency"]]["paid"] += item["total"] or zero
     for row in totals.values():
         row["remaining"] = row["pool"] - row["committed"]
     return sorted(totals.values(), key=lambda r: r["currency"])
 
 
 def staff_competitions():
-    """Every call with its counts of submitted applications and drafts, newest deadline first."""
-    submitted = ~Q(applications__status=Application.Status.DRAFT)
-    return (
-        Competition.objects.select_related("programme")
+    """Every call, newest deadline first (the dashboard shows them a page at a time and counts
+    the applications of that page's calls with ``application_counts``)."""
+    return Competition.objects.select_related("programme").order_by("-closes_at", "-pk")
+
+
+def application_counts(calls) -> None:
+    """Set ``application_count`` (submitted, whatever happened next) and ``draft_count`` on each
+    of ``calls``, in one grouped query over these calls' applications only: a page of calls never
+    counts the applications of every call."""
+    counts = {
+        row["competition_id"]: row
+        for row in Application.objects.filter(competition_id__in=[call.pk for call in calls])
+        .order_by()
+        .values("competition_id")
         .annotate(
-            application_count=Count("applications", filter=submitted),
-            draft_count=Count("applications", filter=Q(applications__status=Application.Status.DRAFT)),
+            submitted=Count("pk", filter=~Q(status=Application.Status.DRAFT)),
+            drafts=Count("pk", filter=Q(status=Application.Status.DRAFT)),
         )
-        .order_by("-closes_at")
-    )
+    }
+    for call in calls:
+        row = counts.get(call.pk, {})
+        call.application_count = row.get("submitted", 0)
+        call.draft_count = row.get("drafts", 0)
 
 
 def pending_proposals(competition):

@@ -1,5 +1,6 @@
-"""The staff's home: every call with its applications, and the money per currency."""
+"""The staff's home: the calls, a page at a time, with their applications, and the money per currency."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import staff_required
@@ -7,9 +8,13 @@ from notifications.selectors import failed_count
 
 from . import selectors
 
+CALLS_PAGE_SIZE = 25
+
 
 @staff_required
 def staff_dashboard(request):
-    calls = list(selectors.staff_competitions())
-    context = {"calls": calls, "money": selectors.money_by_currency(calls), "failed_emails": failed_count()}
+    page = Paginator(selectors.staff_competitions(), CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
+    calls = list(page.object_list)
+    selectors.application_counts(calls)
+    context = {"calls": calls, "page": page, "money": selectors.money_by_currency(), "failed_emails": failed_count()}
     return render(request, "projects/staff/dashboard.html", context)

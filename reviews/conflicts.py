@@ -35,6 +35,11 @@ def conflicted(reviewer_id, application_ref: str = "") -> Exists:
     return Exists(Conflict.objects.filter(reviewer_id=reviewer_id).filter(_covering(application_ref)))
 
 
+def any_conflict(application_ref: str = "") -> Exists:
+    """Is the application covered by a conflict any reviewer declared in its call?"""
+    return Exists(Conflict.objects.filter(_covering(application_ref)))
+
+
 def conflicted_applications(reviewer_id, competition_id):
     return Application.objects.filter(competition_id=competition_id).filter(conflicted(reviewer_id))
 
@@ -52,7 +57,12 @@ def _value(application, path):
 def conflict_pairs(call, applications) -> set[tuple[int, int]]:
     """``{(reviewer_id, application_id)}`` covered by a conflict, for the staff's matrix: one query."""
     fields = sorted({field for field, _path in COVERS})
-    conflicts = list(Conflict.objects.filter(competition=call).values("reviewer_id", *fields))
+    applications = list(applications)
+    conflicts = Conflict.objects.filter(competition=call)
+    covering = Q()
+    for conflict_field, path in COVERS:  # only the conflicts that can touch these rows
+        covering |= Q(**{f"{conflict_field}__in": {_value(a, path) for a in applications} - {None}})
+    conflicts = list(conflicts.filter(covering).values("reviewer_id", *fields)) if applications else []
     pairs = set()
     for application in applications:
         values = {path: _value(application, path) for _field, path in COVERS}

@@ -1,6 +1,7 @@
 """What reviews adds to the layers below: its reminder rule and its staff action on the application's
 page. Registered in ``ReviewsConfig.ready()``."""
 
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +9,11 @@ from applications.erasure import erasure_steps
 from applications.models import Application
 from applications.pages import application_staff_actions
 from audit.actions import declare
+from grants.signals import call_saved
 from notifications.reminders import reminder_rules
 
 from .reminders import reviews_due
+from .scoring import weighted_scores_refresh
 
 reminder_rules.register(reviews_due, order=20)
 declare("assignment.created", _("Reviewer assigned"))
@@ -35,3 +38,10 @@ def complete_review_action(request, application, viewer) -> str:
     if not viewer.is_staff or application.status != Application.Status.IN_REVIEW:
         return ""
     return render_to_string("reviews/_complete_review.html", {"application": application}, request=request)
+
+
+@receiver(call_saved)
+def rescore_when_the_call_is_saved(sender, call, **kwargs):
+    """The criteria's weights and maximum scores are saved with the call: the submitted reviews'
+    weighted scores follow, in the same transaction (one UPDATE; nothing when none is submitted)."""
+    weighted_scores_refresh(competition_id=call.pk)

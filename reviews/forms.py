@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,6 +15,7 @@ from .models import Review
 class ConflictDeclarationForm(LimitedForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups I am close to (member, relative, friend, paid or unpaid work)"),
+        help_text=_("Search for each group by name above, then tick it here."),
         queryset=ApplicantGroup.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -38,19 +40,31 @@ class ConflictDeclarationForm(LimitedForm):
         required=True,
     )
 
-    def __init__(self, *args, competition, **kwargs):
+    SHOWN_GROUPS = 30
+
+    def __init__(self, *args, competition, search="", **kwargs):
+        """Only the groups found by ``search`` (and those already ticked) are offered: a call can
+        hold thousands of groups, too many to list."""
         super().__init__(*args, **kwargs)
-        if competition.confidential:
-            # A list of the applying groups would name them: conflicts are declared per application
-            # on the review page instead (applications/identity.py).
+        if competition.hides_groups_from_reviewers:
+            # A list (or a search) of the applying groups would name them: conflicts are declared
+            # per application on the review page instead (applications/identity.py).
             self.fields["groups"].widget = forms.MultipleHiddenInput()
+            self.fields["groups"].help_text = ""
             return
-        self.fields["groups"].queryset = (
-            ApplicantGroup.objects.filter(applications__competition=competition)
-            .exclude(applications__status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
-            .distinct()
-            .order_by("name")
+        candidates = ApplicantGroup.objects.filter(
+            Exists(
+                Application.objects.filter(group=OuterRef("pk"), competition=competition).exclude(
+                    status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN]
+                )
+            )
         )
+        posted = self.data.getlist("groups") if hasattr(self.data, "getlist") else self.data.get("groups", [])
+        ticked = [value for value in posted if str(value).isdigit()] if self.is_bound else []
+        found = candidates.none()
+        if search:
+            found = candidates.filter(name__icontains=search).order_by("name").values("pk")[: self.SHOWN_GROUPS]
+        self.fields["groups"].queryset = candidates.filter(Q(pk__in=ticked) | Q(pk__in=found)).order_by("name")
 
 
 class AssignmentConflictForm(LimitedForm):
@@ -131,18 +145,33 @@ class PoolAddForm(LimitedForm):
 
 
 class ManualAssignForm(LimitedForm):
-    application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
+    """The application is named by its reference (typed, or found with the matrix's search):
+    a call can hold 10,000 applications, too many for a select."""
+
+    application = forms.CharField(
+        label=_("Application reference"),
+        max_length=40,
+        help_text=_("Find it with the search below the forms, then type or paste its reference."),
+    )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
 
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = Application.objects.filter(
-            competition=competition, status__in=[Application.Status.SUBMITTED, Application.Status.IN_REVIEW]
-        ).order_by("reference")
-        self.fields["application"].label_from_instance = lambda a: f"{a.reference} — {a.title}"
+        self.competition = competition
         self.fields["reviewer"].queryset = User.objects.filter(review_pools__competition=competition).order_by(
             "full_name", "email"
         )
+
+    def clean_application(self):
+        reference = self.cleaned_data["application"].strip()
+        application = Application.objects.filter(
+            competition=self.competition,
+            reference__iexact=reference,
+            status__in=[Application.Status.SUBMITTED, Application.Status.IN_REVIEW],
+        ).first()
+        if application is None:
+            raise forms.ValidationError(_("No application of this call awaiting review has this reference."))
+        return application
 
 
 class AutoAssignForm(LimitedForm):

@@ -121,6 +121,10 @@ class Review(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Kept by reviews.scoring (on submit, and when the call's criteria change): the ranking reads it.
+    weighted_score = models.DecimalField(
+        _("weighted score"), max_digits=12, decimal_places=6, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("review")

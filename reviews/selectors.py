@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
 
-from .conflicts import conflicted
+from .conflicts import any_conflict, conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
 
 TWO_PLACES = Decimal("0.01")
@@ -23,17 +23,24 @@ RANKED_STATUSES = (
 )
 
 
-def reviewer_queue(reviewer):
-    """The reviewer's assignments, with their review's status, for calls whose conflicts are declared."""
+def reviewer_queue(reviewer, done=False):
+    """The reviewer's assignments, with their review's status, for calls whose conflicts are declared.
+
+    ``done=False``: still to do (no review submitted), soonest due first; ``done=True``: submitted,
+    the latest first. Both are sliced into pages by the view.
+    """
     declared = PoolMembership.objects.filter(
         reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
     )
-    return (
+    submitted = Q(review__status=Review.Status.SUBMITTED)
+    assignments = (
         Assignment.objects.filter(reviewer=reviewer)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
-        .order_by("due_at", "application__reference", "pk")
     )
+    if done:
+        return assignments.filter(submitted).order_by("-review__submitted_at", "-pk")
+    return assignments.exclude(submitted).order_by("due_at", "application__reference", "pk")
 
 
 def reviewer_progress(reviewer) -> dict:
@@ -78,9 +85,12 @@ def assignments_visible_to(reviewer):
     )
 
 
-def staff_review_overview(competition):
-    """Pool members with their load, and the applications under review with their assignments."""
-    pool = (
+MATRIX_FILTERS = ("unassigned", "missing", "conflicts")
+
+
+def review_pool(competition):
+    """Pool members with their load in the call (a handful of rows: the matrix's columns)."""
+    return (
         PoolMembership.objects.filter(competition=competition)
         .select_related("reviewer")
         .annotate(
@@ -95,18 +105,35 @@ def staff_review_overview(competition):
         )
         .order_by("reviewer__full_name", "reviewer__email")
     )
-    assignments = Assignment.objects.select_related("review")
-    applications = (
-        Application.objects.filter(competition=competition)
-        .filter(Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED))
-        .select_related("group", "region")
-        .prefetch_related(Prefetch("assignments", queryset=assignments))
-        .order_by("reference")
+
+
+def matrix_applications(competition, show="", search=""):
+    """The rows of the assignment matrix, filtered in SQL; the view cuts a page before the
+    assignments are prefetched, so a call of 10,000 applications costs what a page costs.
+
+    ``show``: ``unassigned`` (fewer reviewers than the call asks for), ``missing`` (an assigned
+    review not submitted yet) or ``conflicts`` (a declared conflict covers the application).
+    ``search``: part of the reference or of the title.
+    """
+    applications = Application.objects.filter(competition=competition).filter(
+        Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED)
     )
-    return pool, applications
-
-
-# The application columns the ranking reads, in the model's field order (as Model.from_db wants them).
+    if show == "unassigned":
+        applications = applications.annotate(assigned=Count("assignments")).filter(
+            assigned__lt=competition.reviewers_per_application
+        )
+    elif show == "missing":
+        pending = Assignment.objects.filter(application=OuterRef("pk")).exclude(review__status=Review.Status.SUBMITTED)
+        applications = applications.filter(Exists(pending))
+    elif show == "conflicts":
+        applications = applications.filter(any_conflict())
+    if search:
+        applications = applications.filter(Q(reference__icontains=search) | Q(title__icontains=search))
+    return (
+        applications.select_related("group", "region")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("review")))
+        .order_by("reference", "pk")
+    )
 
 
 @dataclass
@@ -143,27 +170,54 @@ class RankedApplication:
         return self.status in (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 
-RANKING_SQL = """
+STATISTICS_SQL = """
 WITH review_scores AS (
-    SELECT r.id AS review_id, a.reviewer_id, a.application_id,
-           SUM(cs.score * c.weight) * 100.0 / SUM(c.max_score * c.weight) AS weighted
+    SELECT a.reviewer_id, a.application_id, CAST(r.weighted_score AS DOUBLE PRECISION) AS weighted
     FROM reviews_review r
     JOIN reviews_assignment a ON a.id = r.assignment_id
     JOIN applications_application app ON app.id = a.application_id
-    JOIN reviews_criterionscore cs ON cs.review_id = r.id
-    JOIN grants_rubriccriterion c ON c.id = cs.criterion_id
-    WHERE app.competition_id = %s AND r.status = 'submitted' AND cs.score IS NOT NULL
-    GROUP BY r.id, a.reviewer_id, a.application_id
+    WHERE app.competition_id = %s AND r.status = 'submitted' AND r.weighted_score IS NOT NULL
 ),
 reviewer_stats AS (
     SELECT reviewer_id, AVG(weighted) AS mu, STDDEV_POP(weighted) AS sigma
     FROM review_scores GROUP BY reviewer_id
+),
+statistics AS (
+    SELECT s.application_id, COUNT(*) AS reviews, AVG(s.weighted) AS mean, STDDEV_POP(s.weighted) AS spread,
+           AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END) AS normalised
+    FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
+    GROUP BY s.application_id
 )
-SELECT s.application_id, COUNT(*), AVG(s.weighted), STDDEV_POP(s.weighted),
-       AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END)
-FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
-GROUP BY s.application_id
 """
+
+# The ranking's orders, best first, on the values as shown (two places); the id breaks ties.
+# The statistics are computed in floating point (PostgreSQL's numeric STDDEV_POP took 4 times as
+# long), rounded as numeric (ROUND has no float form there) for the sort, and as Decimal for display.
+RANKING_ORDERS = {
+    "mean": "(st.mean IS NULL), ROUND(CAST(st.mean AS NUMERIC), 2) DESC, app.id",
+    "normalised": "(st.normalised IS NULL), ROUND(CAST(st.normalised AS NUMERIC), 2) DESC, app.id",
+    "spread": "(st.spread IS NULL), ROUND(CAST(st.spread AS NUMERIC), 2) DESC, app.id",
+    "requested": "COALESCE(app.requested_amount, 0) DESC, app.id",
+    "reference": "COALESCE(app.reference, ''), app.id",
+}
+RANKING_SORTS = tuple(RANKING_ORDERS)
+
+# Sorted, numbered and summed over the whole call by window functions, then cut to one page:
+# Python only ever sees the rows it shows. STDDEV_POP is registered on SQLite by Django.
+RANKING_SQL = (
+    STATISTICS_SQL
+    + """
+SELECT app.id, app.reference, app.title, app.status, app.requested_amount, g.name, rg.name, g.id, g.code_name,
+       COALESCE(st.reviews, 0), st.mean, st.spread, st.normalised,
+       SUM(COALESCE(app.requested_amount, 0)) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+FROM applications_application app
+JOIN applications_applicantgroup g ON g.id = app.group_id
+LEFT JOIN regions_region rg ON rg.id = app.region_id
+LEFT JOIN statistics st ON st.application_id = app.id
+WHERE app.competition_id = %s AND app.status IN ({statuses})
+ORDER BY {order}
+"""
+)
 
 
 def _dec(value):
@@ -178,71 +232,110 @@ def review_statistics(competition) -> dict[int, tuple]:
     """``{application_id: (reviews, mean, spread, normalised)}`` for the call, in one query.
 
     Each submitted review's score is its weighted percentage: sum(weight × score) over
-    sum(weight × max score), × 100. ``mean`` and ``spread`` (population standard deviation) are
-    over an application's reviews. ``normalised`` corrects for harsh and lenient reviewers: each
-    review's score as a z-score against that reviewer's own scores across the call (0 when the
-    reviewer's scores do not vary), averaged per application.
+    sum(weight × max score), × 100, kept on the review (``reviews.scoring``). ``mean`` and
+    ``spread`` (population standard deviation) are over an application's reviews. ``normalised``
+    corrects for harsh and lenient reviewers: each review's score as a z-score against that
+    reviewer's own scores across the call (0 when the reviewer's scores do not vary), averaged per
+    application.
     """
     with connection.cursor() as cursor:
-        cursor.execute(RANKING_SQL, [competition.pk])
+        cursor.execute(
+            STATISTICS_SQL + "SELECT application_id, reviews, mean, spread, normalised FROM statistics",
+            [competition.pk],
+        )
         rows = cursor.fetchall()
     return {row[0]: (row[1], _dec(row[2]), _dec(row[3]), _dec(row[4])) for row in rows}
 
 
-RANKING_SORTS = {
-    "mean": lambda r: (r.mean is None, -(r.mean or 0), r.pk),
-    "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.pk),
-    "spread": lambda r: (r.spread is None, -(r.spread or 0), r.pk),
-    "requested": lambda r: (-(r.requested_amount or 0), r.pk),
-    "reference": lambda r: (r.reference or "",),
-}
+class Ranking:
+    """A call's ranking (statistics as in ``review_statistics``), best first, with the running
+    total of requests against the pool over the whole call.
 
+    Paginator-friendly: ``count()`` is one cheap query and a slice runs the ranking SQL with
+    LIMIT/OFFSET, so a page of 100 builds 100 rows whatever the call's size. Iterating gives
+    every row (the CSV, the bulk decisions).
+    """
 
-def ranking(competition, sort="mean") -> list[RankedApplication]:
-    """Applications under or after review, best first, with the running total against the pool."""
-    statistics = review_statistics(competition)
-    columns = (
-        "pk",
-        "reference",
-        "title",
-        "status",
-        "requested_amount",
-        "group__name",
-        "region__name",
-        "group_id",
-        "group__code_name",
-    )
-    threshold = competition.disagreement_threshold
-    rows = []
-    for pk, reference, title, status, requested, group_name, region_name, group_id, code in Application.objects.filter(
-        competition=competition, status__in=RANKED_STATUSES
-    ).values_list(*columns):
-        count, mean, spread, normalised = statistics.get(pk, (0, None, None, None))
-        rows.append(
-            RankedApplication(
-                pk=pk,
-                reference=reference,
-                title=title,
-                status=status,
-                requested_amount=requested,
-                group_name=group_name,
-                region_name=region_name,
-                group_id=group_id,
-                group_code=code,
-                reviews=count,
-                mean=mean,
-                spread=spread,
-                normalised=normalised,
-                disputed=spread is not None and count > 1 and spread > threshold,
+    def __init__(self, competition, sort="mean"):
+        self.competition = competition
+        self.sort = sort if sort in RANKING_ORDERS else "mean"
+        self._every_row = None
+
+    def count(self) -> int:
+        return Application.objects.filter(competition=self.competition, status__in=RANKED_STATUSES).count()
+
+    def __len__(self):
+        return len(self._all()) if self._every_row is not None else self.count()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            if item.step is not None or (item.start or 0) < 0 or (item.stop is not None and item.stop < 0):
+                return self._all()[item]
+            start = item.start or 0
+            if self._every_row is not None:
+                return self._every_row[item]
+            limit = None if item.stop is None else max(item.stop - start, 0)
+            return self._rows(limit=limit, offset=start)
+        return self._all()[item]
+
+    def _all(self):
+        if self._every_row is None:
+            self._every_row = self._rows()
+        return self._every_row
+
+    def query(self, limit=None, offset=0) -> tuple[str, list]:
+        """The ranking SQL and its parameters for one page (every row when ``limit`` is None)."""
+        sql = RANKING_SQL.format(order=RANKING_ORDERS[self.sort], statuses=", ".join(["%s"] * len(RANKED_STATUSES)))
+        params = [self.competition.pk, self.competition.pk, *RANKED_STATUSES]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        elif offset:
+            sql += " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
+            params.append(offset)
+        return sql, params
+
+    def _rows(self, limit=None, offset=0) -> list[RankedApplication]:
+        with connection.cursor() as cursor:
+            cursor.execute(*self.query(limit, offset))
+            rows = cursor.fetchall()
+        threshold = self.competition.disagreement_threshold
+        pool = self.competition.budget_pool
+        ranked = []
+        for row in rows:
+            pk, reference, title, status, requested, group_name, region_name, group_id, code = row[:9]
+            count, mean, spread, normal, total = row[9:]
+            spread = _dec(spread)
+            cumulative = _dec(total) or Decimal("0.00")
+            ranked.append(
+                RankedApplication(
+                    pk=pk,
+                    reference=reference,
+                    title=title,
+                    status=status,
+                    requested_amount=_dec(requested),
+                    group_name=group_name,
+                    region_name=region_name,
+                    group_id=group_id,
+                    group_code=code,
+                    reviews=count,
+                    mean=_dec(mean),
+                    spread=spread,
+                    normalised=_dec(normal),
+                    disputed=spread is not None and count > 1 and spread > threshold,
+                    cumulative=cumulative,
+                    within_budget=cumulative <= pool,
+                )
             )
-        )
-    rows.sort(key=RANKING_SORTS.get(sort, RANKING_SORTS["mean"]))
-    total = Decimal("0")
-    for row in rows:
-        total += row.requested_amount or Decimal("0")
-        row.cumulative = total
-        row.within_budget = total <= competition.budget_pool
-    return rows
+        return ranked
+
+
+def ranking(competition, sort="mean") -> Ranking:
+    """Applications under or after review, best first, with the running total against the pool."""
+    return Ranking(competition, sort)
 
 
 def application_reviews(application):

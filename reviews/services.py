@@ -24,6 +24,7 @@ from notifications.services import outbox_enqueue
 
 from .conflicts import conflicted_applications, is_conflicted
 from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review
+from .scoring import weighted_scores_refresh
 
 UNCHANGED = object()  # a keyword left out, as opposed to one set to None
 REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
@@ -312,6 +313,7 @@ def review_submit(*, assignment, by, scores, overall_comment="", recommendation=
     review.status = Review.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.save(update_fields=["status", "submitted_at", "updated_at"])
+    weighted_scores_refresh(review_ids=[review.pk])  # in this transaction: the ranking reads it
     outstanding = Assignment.objects.filter(application=application).exclude(review__status=Review.Status.SUBMITTED)
     if application.status == Application.Status.IN_REVIEW and not outstanding.exists():
         application_complete_review(application=application, by=None, comment=_("All assigned reviews are submitted."))

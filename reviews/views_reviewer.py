@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,18 +26,35 @@ def _require_reviewer(request):
         raise Http404
 
 
+QUEUE_PAGE_SIZE = 25
+
+
 @member_required
 def queue(request):
+    """Two lists, each paginated on its own: what is still to do, and what is submitted."""
     _require_reviewer(request)
+    todo = Paginator(selectors.reviewer_queue(request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    done = Paginator(selectors.reviewer_queue(request.user, done=True), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("done_page")
+    )
     return render(
         request,
         "reviews/queue.html",
         {
-            "assignments": selectors.reviewer_queue(request.user),
+            "todo": todo,
+            "done": done,
+            "todo_query": _query_without(request, "page"),
+            "done_query": _query_without(request, "done_page"),
             "progress": selectors.reviewer_progress(request.user),
             "awaiting": selectors.pools_awaiting_declaration(request.user),
         },
     )
+
+
+def _query_without(request, name):
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 @member_required
@@ -46,8 +64,12 @@ def declare_conflicts(request, pk):
         PoolMembership.objects.select_related("competition"), competition_id=pk, reviewer=request.user
     )
     call = membership.competition
+    search = request.GET.get("q", "").strip()[:100]
     form = ConflictDeclarationForm(
-        request.POST or None, competition=call, initial={"home_region": request.user.home_region_id}
+        request.POST or None,
+        competition=call,
+        search=search,
+        initial={"home_region": request.user.home_region_id},
     )
     if request.method == "POST" and form.is_valid():
         services.conflicts_declare(
@@ -62,7 +84,9 @@ def declare_conflicts(request, pk):
         return redirect("reviews:queue")
     declared = selectors.declared_conflicts(call, request.user)
     return render(
-        request, "reviews/conflicts.html", {"call": call, "form": form, "membership": membership, "declared": declared}
+        request,
+        "reviews/conflicts.html",
+        {"call": call, "form": form, "membership": membership, "declared": declared, "search": search},
     )
 
 

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,12 +24,22 @@ def _call(pk):
     return get_object_or_404(Competition.objects.select_related("programme"), pk=pk)
 
 
+MATRIX_PAGE_SIZE = 50
+
+
 @staff_required
 def reviewers(request, pk):
+    """The pool, the assignment forms and one page of the matrix (applications × pool members)."""
     call = _call(pk)
-    pool, applications = selectors.staff_review_overview(call)
-    pool = list(pool)
-    applications = list(applications)
+    show = request.GET.get("show", "")
+    if show not in selectors.MATRIX_FILTERS:
+        show = ""
+    search = request.GET.get("q", "").strip()[:100]
+    pool = list(selectors.review_pool(call))
+    page = Paginator(selectors.matrix_applications(call, show=show, search=search), MATRIX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    applications = list(page.object_list)
     conflicts = conflict_pairs(call, applications)
     rows = []
     for application in applications:
@@ -43,8 +55,13 @@ def reviewers(request, pk):
                 state = "submitted" if submitted else ("draft" if review else "assigned")
             else:
                 state = ""
-            cells.append({"state": state, "assignment": assignment, "reviewer": member.reviewer})
+            remove_url = ""
+            if assignment and state != "submitted":  # one form for the page; each button names its URL
+                remove_url = reverse("reviews:staff_assignment_remove", kwargs={"pk": assignment.pk})
+            cells.append({"state": state, "remove_url": remove_url, "reviewer": member.reviewer})
         rows.append({"application": application, "cells": cells, "count": len(by_reviewer)})
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reviews/staff/reviewers.html",
@@ -52,6 +69,16 @@ def reviewers(request, pk):
             "call": call,
             "pool": pool,
             "rows": rows,
+            "page": page,
+            "show": show,
+            "search": search,
+            "query": query.urlencode(),
+            "filters": [
+                ("", _("All")),
+                ("unassigned", _("Not enough reviewers")),
+                ("missing", _("Reviews missing")),
+                ("conflicts", _("Conflicts")),
+            ],
             "pool_form": PoolAddForm(competition=call),
             "auto_form": AutoAssignForm(),
             "manual_form": ManualAssignForm(competition=call),
@@ -127,7 +154,8 @@ def assign_manual(request, pk):
         else:
             messages.success(request, _("The reviewer is assigned."))
     else:
-        messages.error(request, _("Choose an application and a reviewer."))
+        problems = form.errors.get("application") if "application" in form.errors else None
+        messages.error(request, " ".join(problems) if problems else _("Choose an application and a reviewer."))
     return redirect("reviews:staff_reviewers", pk=pk)
 
 

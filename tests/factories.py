@@ -161,6 +161,7 @@ def in_pool(competition, reviewer=None, declared=True):
 def submitted_review(application, reviewer, scores, recommendation="fund"):
     """A submitted review with ``scores`` in the call's criterion order, created directly (fast)."""
     from reviews.models import Assignment, CriterionScore, Review
+    from reviews.scoring import weighted_scores_refresh
 
     assignment, _ = Assignment.objects.get_or_create(application=application, reviewer=reviewer)
     review = Review.objects.create(
@@ -173,6 +174,7 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
     CriterionScore.objects.bulk_create(
         [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]
     )
+    weighted_scores_refresh(review_ids=[review.pk])  # as review_submit does
     return review
 
 

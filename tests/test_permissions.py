@@ -216,6 +216,17 @@ def shows(*needles, absent=()):
     return check
 
 
+def answers_json(expected):
+    """A 200 JSON answer equal to ``expected``."""
+
+    def check(response, w, actor):
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == expected
+
+    return check
+
+
 def downloads(filename, content_type, starts_with):
     """A private download: the right file name, type and bytes."""
 
@@ -379,7 +390,14 @@ staff_reviewers = url("reviews:staff_reviewers", pk=lambda w: w.call.pk)
 
 # Routes anonymous visitors may open. Declared twice on purpose: opening a page to the world is a
 # decision, and ``test_public_routes_are_declared`` holds the matrix to this list.
-PUBLIC = {"admin:login", "grants:home", "grants:call_list", "grants:call_detail", "projects:good_practices"}
+PUBLIC = {
+    "admin:login",
+    "healthz",
+    "grants:home",
+    "grants:call_list",
+    "grants:call_detail",
+    "projects:good_practices",
+}
 
 
 def _home_by_role(response, w, actor):
@@ -399,6 +417,8 @@ MATRIX = {
     "dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_home_by_role),
     # accounts: the admin's log-in is allauth's (second factor, rate limits), for anyone
     "admin:login": public(redirects(lambda w: reverse("account_login") + "?next=%2Fadmin%2F")),
+    # wiring: the health check of the load balancer, the same small JSON for everyone
+    "healthz": public(answers_json({"status": "ok", "database": "ok", "broker": "ok"})),
     # grants: the public pages
     "grants:home": public(shows(call_title)),
     "grants:call_list": public(shows(call_title)),

@@ -6,8 +6,10 @@ from django.urls import include, path
 from accounts.views import erase_my_account
 
 from . import views
+from .health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("account/delete/", erase_my_account, name="erase_my_account"),
     path("accounts/", include("allauth.urls")),

@@ -28,15 +28,15 @@ def _edit(draft, name="applications:edit"):
 
 def test_two_members_submitting_at_once_get_a_message_not_a_500(client, draft, members, monkeypatch):
     first, second = members
-    read_page = views._member_application
+    read_page = views._member_application_to_save
 
     def read_then_other_submits(request, pk):
         application = read_page(request, pk)  # our request has read the draft ...
         services.application_submit(application=draft, by=second)  # ... and the other member's lands
-        monkeypatch.setattr(views, "_member_application", read_page)
+        monkeypatch.setattr(views, "_member_application_to_save", read_page)
         return application
 
-    monkeypatch.setattr(views, "_member_application", read_then_other_submits)
+    monkeypatch.setattr(views, "_member_application_to_save", read_then_other_submits)
     client.force_login(first)
     response = client.post(_edit(draft, "applications:submit"), _post_data(draft), follow=True)
     assert response.status_code == 200
@@ -46,16 +46,17 @@ def test_two_members_submitting_at_once_get_a_message_not_a_500(client, draft, m
 
 
 def test_the_submit_that_loses_the_lock_gets_a_message_too(client, draft, members, monkeypatch):
-    """The other submit lands between our save and our submit."""
+    """The other submit lands after our request read the form, just before our submit locks the row
+    (our save and submit are one transaction since issue 12, so this is the last moment it can)."""
     first, second = members
-    save = views._save_valid_parts
+    bind = views._bind
 
-    def save_then_other_submits(*args, **kwargs):
-        result = save(*args, **kwargs)
+    def bind_then_other_submits(*args, **kwargs):
+        result = bind(*args, **kwargs)
         services.application_submit(application=draft, by=second)
         return result
 
-    monkeypatch.setattr(views, "_save_valid_parts", save_then_other_submits)
+    monkeypatch.setattr(views, "_bind", bind_then_other_submits)
     client.force_login(first)
     response = client.post(_edit(draft, "applications:submit"), _post_data(draft), follow=True)
     assert response.status_code == 200

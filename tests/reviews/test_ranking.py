@@ -131,6 +131,9 @@ def _call_with_reviews(count):
     CriterionScore.objects.bulk_create(
         [CriterionScore(review=r, criterion=c, score=(r.pk + c.pk) % 6) for r in reviews for c in criteria]
     )
+    from reviews.scoring import weighted_scores_refresh
+
+    weighted_scores_refresh(competition_id=call.pk)  # as review_submit does, review by review
     return call, reviewers
 
 
@@ -152,4 +155,64 @@ def test_ranking_page_and_queue_use_constant_queries(client, django_assert_max_n
         queue = client.get(reverse("reviews:queue")).content.decode()
     from reviews.models import Assignment
 
-    assert queue.count("Submitted</span>") == Assignment.objects.filter(reviewer=reviewers[0]).count() > 0
+    submitted = Assignment.objects.filter(reviewer=reviewers[0]).count()
+    assert submitted > 0 and f'<span class="badge text-bg-secondary">{submitted}</span>' in queue
+    assert queue.count("Submitted</span>") == min(submitted, 25)  # one page of the submitted ones
+
+
+@pytest.mark.parametrize("sort", ["mean", "normalised", "spread", "requested", "reference"])
+def test_a_page_of_the_ranking_is_cut_in_sql_and_the_funding_line_runs_over_the_whole_call(sort):
+    call, _reviewers = _call_with_reviews(30)
+    for number, application in enumerate(Application.objects.filter(competition=call).order_by("pk")):
+        application.requested_amount = Decimal(500 + (number * 137) % 1000)
+        application.save(update_fields=["requested_amount"])
+    every = list(ranking(call, sort=sort))
+    assert len(every) == 30 and ranking(call, sort=sort).count() == 30
+    page = ranking(call, sort=sort)[10:20]
+    assert [r.pk for r in page] == [r.pk for r in every[10:20]]
+    # The running total on the second page counts the first page's requests too.
+    assert page[0].cumulative == sum(r.requested_amount for r in every[:11])
+    assert [r.within_budget for r in page] == [r.cumulative <= call.budget_pool for r in page]
+    keys = {
+        "mean": lambda r: (r.mean is None, -(r.mean or 0), r.pk),
+        "normalised": lambda r: (r.normalised is None, -(r.normalised or 0), r.pk),
+        "spread": lambda r: (r.spread is None, -(r.spread or 0), r.pk),
+        "requested": lambda r: (-(r.requested_amount or 0), r.pk),
+        "reference": lambda r: (r.reference or "", r.pk),
+    }
+    assert [r.pk for r in every] == [r.pk for r in sorted(every, key=keys[sort])]
+
+
+def test_each_review_keeps_its_weighted_score_and_follows_a_change_of_the_criteria(scored_call):
+    from grants.models import Competition, RubricCriterion
+    from grants.signals import call_saved
+    from reviews import services
+    from reviews.models import Assignment, Review
+
+    call, a, _b, c = scored_call
+    scores = dict(
+        Review.objects.filter(assignment__application=a).values_list("assignment__reviewer__email", "weighted_score")
+    )
+    assert sorted(scores.values()) == [Decimal("70"), Decimal("100")]  # (2×4 + 6) / 20 and (2×5 + 10) / 20
+    # Submitting through the service writes it in the same transaction.
+    reviewer = reviewer_user()
+    from tests.factories import in_pool
+
+    in_pool(call, reviewer)
+    assignment = Assignment.objects.create(application=c, reviewer=reviewer)
+    relevance, budget = call.criteria.order_by("position")
+    review = services.review_submit(
+        assignment=assignment,
+        by=reviewer,
+        scores={relevance.pk: {"score": 5, "comment": ""}, budget.pk: {"score": 0, "comment": ""}},
+        recommendation="fund",
+    )
+    review.refresh_from_db()
+    assert review.weighted_score == Decimal("50")  # (2×5 + 0) / 20
+    # Staff make Budget weigh as much as Relevance: saving the call rescores every submitted review.
+    RubricCriterion.objects.filter(pk=budget.pk).update(weight=Decimal("2"))
+    call_saved.send(sender=Competition, call=call, changed=[], by=None)
+    review.refresh_from_db()
+    assert review.weighted_score == Decimal("33.333333")  # (2×5 + 2×0) / 30
+    # C's first review is rescored too: (2×1 + 2×0) / 30 = 6.67; the mean is (6.67 + 33.33) / 2.
+    assert {r.pk: r.mean for r in ranking(call)}[c.pk] == Decimal("20.00")

@@ -202,7 +202,8 @@ def test_a_reviewer_must_declare_conflicts_before_seeing_applications(client):
     queue = client.get(reverse("reviews:queue")).content.decode()
     assert "declare your conflicts of interest" in queue
     assert client.get(reverse("reviews:review", kwargs={"pk": assignment.pk})).status_code == 404
-    page = client.get(reverse("reviews:conflicts", kwargs={"pk": call.pk})).content.decode()
+    page = client.get(reverse("reviews:conflicts", kwargs={"pk": call.pk}), {"q": application.group.name}).content
+    page = page.decode()
     assert application.group.name in page  # the groups that applied, to declare against
     response = client.post(reverse("reviews:conflicts", kwargs={"pk": call.pk}), {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == reverse("reviews:queue")
@@ -332,7 +333,7 @@ def test_a_second_reviewer_of_another_group_is_refused_by_hand(client, world):
     )
     response = client.post(
         reverse("reviews:staff_assign_manual", kwargs={"pk": world["call"].pk}),
-        {"application": other_app.pk, "reviewer": world["people"]["conflicted"].pk},
+        {"application": other_app.reference, "reviewer": world["people"]["conflicted"].pk},
         follow=True,
     )
     assert "declared a conflict of interest" in response.content.decode()
