@@ -188,6 +188,10 @@ class Application(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
+    # What the group answered to the call's eligibility questions before the draft was created:
+    # {"questions": [{"id", "text", "answer"}]}, so staff see what was declared even if the call's
+    # questions change later.
+    eligibility_answers = models.JSONField(_("eligibility answers"), default=dict, blank=True, editable=False)
     # Bumped by every save of the draft: a page that saves with an older number was stale.
     draft_version = models.PositiveIntegerField(default=0, editable=False)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)

@@ -22,6 +22,7 @@ from grants.models import Competition
 from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
+from .eligibility import answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rules import can_decide, forget_member_groups, is_group_member
 from .submission import submission_errors
@@ -95,14 +96,39 @@ def invitation_accept(*, token, by) -> GroupMembership:
 # --- drafts ---------------------------------------------------------------------------------
 
 
+class NotEligible(ValidationError):
+    """The group may not start an application: ``problems`` (whatever it answers) and
+    ``answer_problems`` (question id → why that answer does not qualify), in plain words."""
+
+    def __init__(self, problems, answer_problems):
+        super().__init__(list(problems) + list(answer_problems.values()))
+        self.problems = list(problems)
+        self.answer_problems = dict(answer_problems)
+
+
 @transaction.atomic
-def application_create(*, competition: Competition, group: ApplicantGroup, by) -> Application:
+def application_create(
+    *, competition: Competition, group: ApplicantGroup, by, eligibility_answers: dict | None = None
+) -> Application:
+    """Start a draft, once the group is found eligible: the call's rules on regions, kinds of
+    group and applications per group, and its eligibility questions (``eligibility_answers``:
+    question id → answer). Nothing is created for an ineligible group (``NotEligible``)."""
     if not is_group_member(by, group):
         raise PermissionDenied
     if not competition.is_open():
         raise ValidationError(_("This call is not open for applications."))
+    questions = list(competition.eligibility_questions.all())
+    answers = eligibility_answers or {}
+    problems = group_problems(competition, group)
+    answer_issues = answer_problems(questions, answers)
+    if problems or answer_issues:
+        raise NotEligible(problems, answer_issues)
     application = Application.objects.create(
-        competition=competition, group=group, created_by=by, region_id=group.region_id
+        competition=competition,
+        group=group,
+        created_by=by,
+        region_id=group.region_id,
+        eligibility_answers=answers_record(questions, answers) if questions else {},
     )
     application.reference = f"SG-{application.created_at.year}-{application.pk:04d}"
     application.save(update_fields=["reference"])

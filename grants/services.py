@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.rules import require_staff
 from audit.services import audit_record
 
-from .models import Competition, Indicator, RubricCriterion
+from .models import Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
 ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
@@ -42,9 +42,11 @@ def _save_rows(call, model, rows):
 
 
 @transaction.atomic
-def competition_save(*, competition, data: dict, criteria=(), indicators=(), by) -> Competition:
+def competition_save(
+    *, competition, data: dict, criteria=(), indicators=(), eligibility_questions=(), by
+) -> Competition:
     """Create or change a call from validated ``data`` (field name → value), with its rubric
-    criteria and indicators as rows (see ``_save_rows``)."""
+    criteria, indicators and eligibility questions as rows (see ``_save_rows``)."""
     require_staff(by)
     is_new = competition.pk is None
     if not is_new:
@@ -62,6 +64,7 @@ def competition_save(*, competition, data: dict, criteria=(), indicators=(), by)
         competition.eligible_regions.set(regions)
     _save_rows(competition, RubricCriterion, criteria)
     _save_rows(competition, Indicator, indicators)
+    _save_rows(competition, EligibilityQuestion, eligibility_questions)
     changed = sorted(name for name in data if is_new or getattr(competition, name) != before[name])
     labels = ", ".join(str(Competition._meta.get_field(name).verbose_name) for name in changed)
     audit_record(

@@ -12,7 +12,7 @@ from notifications.models import OutboxMessage
 from notifications.selectors import outbox_for_scope
 
 from . import services
-from .forms import CompetitionForm, CriterionFormSet, IndicatorFormSet
+from .forms import CompetitionForm, CriterionFormSet, EligibilityQuestionFormSet, IndicatorFormSet
 from .models import Competition
 
 LOG_PAGE_SIZE = 50
@@ -34,12 +34,15 @@ def _call_form(request, call):
         form = CompetitionForm(request.POST or None, instance=call)
         criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
         indicators = IndicatorFormSet(request.POST or None, instance=call, prefix="indicators")
-        if request.method == "POST" and form.is_valid() and criteria.is_valid() and indicators.is_valid():
+        questions = EligibilityQuestionFormSet(request.POST or None, instance=call, prefix="eligibility")
+        formsets = (criteria, indicators, questions)
+        if request.method == "POST" and form.is_valid() and all([f.is_valid() for f in formsets]):
             call = services.competition_save(
                 competition=call,
                 data=form.cleaned_data,
                 criteria=criteria.rows(),
                 indicators=indicators.rows(),
+                eligibility_questions=questions.rows(),
                 by=request.user,
             )
             messages.success(request, _("The call “%(title)s” is saved.") % {"title": call.title})
@@ -47,7 +50,7 @@ def _call_form(request, call):
         return render(
             request,
             "grants/staff/call_form.html",
-            {"form": form, "criteria": criteria, "indicators": indicators, "call": call},
+            {"form": form, "criteria": criteria, "indicators": indicators, "questions": questions, "call": call},
         )
 
 
