@@ -163,6 +163,11 @@ class Competition(models.Model):
         _("mentoring check-in every (weeks)"), default=4, validators=[MinValueValidator(1)]
     )
 
+    # The call's own questions (``grants.call_forms``); every change is a new version, and each
+    # application records the version it answered.
+    form_definition = models.JSONField(_("the call's own questions"), default=dict, blank=True, editable=False)
+    form_version = models.PositiveIntegerField(_("version of the call's questions"), default=1, editable=False)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.rules import require_staff
 from audit.services import audit_record
 
+from .call_forms import questions_of, validate_definition
 from .models import Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
@@ -77,3 +78,29 @@ def competition_save(
     )
     call_saved.send(sender=Competition, call=competition, changed=changed, by=by)
     return competition
+
+
+@transaction.atomic
+def call_form_replace(*, competition, definition: dict, by) -> Competition:
+    """Replace the call's own questions with a checked ``definition`` (``ValidationError`` naming
+    the question at fault, and nothing changed). A different definition is a new version; the
+    applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
+    if by is not None:
+        require_staff(by)
+    cleaned = validate_definition(definition)
+    locked = Competition.objects.select_for_update().get(pk=competition.pk)
+    if cleaned == locked.form_definition:
+        return locked
+    if locked.form_definition:
+        locked.form_version += 1
+    locked.form_definition = cleaned
+    locked.save(update_fields=["form_definition", "form_version", "updated_at"])
+    audit_record(
+        by=by,
+        action="call.form_changed",
+        message=_("The call's questions changed (version %(version)s)") % {"version": locked.form_version},
+        call_id=locked.pk,
+        label=locked.title,
+        data={"version": locked.form_version, "questions": len(questions_of(cleaned))},
+    )
+    return locked
