@@ -45,6 +45,8 @@ def _erase_application_data(application) -> None:
         decision_feedback="",
         created_by=None,
         submitted_snapshot=None,
+        form_answers={},
+        eligibility_answers={},
         anonymised_at=timezone.now(),
     )
     application.budget_lines.update(description="")

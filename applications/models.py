@@ -191,6 +191,9 @@ class Application(FSMModelMixin, models.Model):
     # What the group answered to the call's eligibility questions before the draft was created:
     # {"questions": [{"id", "text", "answer"}]}, so staff see what was declared even if the call's
     # questions change later.
+    # Answers to the call's own questions (key → value), and the version of the questions answered.
+    form_answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True, editable=False)
+    form_version = models.PositiveIntegerField(_("version of the call's questions"), null=True, blank=True)
     eligibility_answers = models.JSONField(_("eligibility answers"), default=dict, blank=True, editable=False)
     # Bumped by every save of the draft: a page that saves with an older number was stale.
     draft_version = models.PositiveIntegerField(default=0, editable=False)

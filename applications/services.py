@@ -22,6 +22,7 @@ from grants.models import Competition
 from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
+from .call_questions import answers_from_cleaned
 from .eligibility import answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rules import can_decide, forget_member_groups, is_group_member
@@ -168,7 +169,7 @@ def application_update_draft(
     if expected_version is not None and expected_version != locked.draft_version:
         raise DraftConflict(locked)
     locked.draft_version += 1
-    _apply_draft_fields(locked, fields)
+    _apply_draft_fields(locked, fields, application.competition)
     locked.save()
     if budget_lines is not None:
         _save_budget_lines(locked, budget_lines)
@@ -184,10 +185,14 @@ DRAFT_FIELDS = frozenset(Application.TEXT_FIELDS) | {
 }
 
 
-def _apply_draft_fields(locked, fields):
+def _apply_draft_fields(locked, fields, competition=None):
     for name, value in fields.items():
         if name in DRAFT_FIELDS:
             setattr(locked, name, value)
+    answers = answers_from_cleaned(fields)
+    if answers:  # merged: an answer that failed its check keeps its saved value
+        locked.form_answers = {**(locked.form_answers or {}), **answers}
+        locked.form_version = (competition or locked.competition).form_version
     if locked.own_contribution is None:
         locked.own_contribution = Decimal("0")
 
@@ -272,6 +277,8 @@ def _snapshot(application, lines=None) -> dict:
         "requested_amount": str(application.requested_amount),
         "own_contribution": str(application.own_contribution),
         "currency": application.competition.currency,
+        "form_version": application.form_version,
+        "form_answers": dict(application.form_answers or {}),
         "budget_lines": [
             {
                 "category": line.category,

@@ -9,3 +9,17 @@ register = template.Library()
 def status_badge(status) -> str:
     """``<span class="badge text-bg-{{ a.status|status_badge }}">``: one colour per status."""
     return BADGES.get(status, "secondary")
+
+
+@register.simple_tag
+def call_answers(application, call, for_reviewer=False):
+    """The answers to the call's own questions as this reader may see them: a reviewer sees the
+    questions meant for reviewers, and none that identifies the group in a blind call."""
+    from ..call_questions import answers_to_show
+
+    return answers_to_show(
+        call,
+        application.form_answers or {},
+        for_reviewer=for_reviewer,
+        hide_identifying=for_reviewer and call.hides_groups_from_reviewers,
+    )

@@ -194,3 +194,19 @@ def test_staff_add_an_eligibility_question_on_the_call_form(client):
     question = EligibilityQuestion.objects.get()
     assert question.competition.slug == "backyard-2027" and question.qualifies("Town")
     assert AuditEntry.objects.filter(action="call.created", call_id=question.competition_id).exists()
+
+
+def test_staff_read_what_the_group_declared_on_the_application_page(client):
+    call = CompetitionFactory()
+    yes_no = _question(call)
+    group = GroupFactory()
+    user = member_of(group)
+    application = services.application_create(
+        competition=call, group=group, by=user, eligibility_answers={yes_no.pk: "yes"}
+    )
+    yes_no.text = "A question changed later"
+    yes_no.save()
+    client.force_login(staff_user())
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "Eligibility, as declared before the draft was started" in html
+    assert "<dt>Does your group have at least three members?</dt><dd>Yes</dd>" in html
