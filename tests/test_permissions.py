@@ -428,6 +428,10 @@ MATRIX = {
     "grants:staff_call_edit": staff_page(shows(call_title), **CALL),
     "grants:staff_outbox": staff_page(shows(call_title), **CALL),
     "grants:staff_call_log": staff_page(shows(call_title), **CALL),
+    "grants:staff_call_questions": staff_page(shows(call_title, lambda w: "Add a question"), **CALL),
+    "grants:staff_call_questions_copy": staff_post(
+        redirects(url("grants:staff_call_questions", pk=lambda w: w.call.pk)), **CALL
+    ),
     # applications: the applicant's pages
     "applications:dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_dashboard_check),
     "applications:start": Route(

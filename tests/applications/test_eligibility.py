@@ -150,7 +150,7 @@ def test_starting_with_a_refused_answer_shows_why_keeps_the_answers_and_creates_
     html = response.content.decode()
     assert response.status_code == 200
     assert "This call funds only groups of at least three people." in html
-    assert f'value="In a town" checked' in html and 'value="no" checked' in html
+    assert 'value="In a town" checked' in html and 'value="no" checked' in html
     assert not Application.objects.exists()
 
 
