@@ -5,8 +5,19 @@ eligibility questions are checked here once, so the call page can tell a group a
 not apply, and ``application_create`` refuses the same cases. ``submission`` checks them again at
 Submit (the group's region may have changed since)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+
+class NotEligible(ValidationError):
+    """The group may not start an application: ``problems`` (whatever it answers) and
+    ``answer_problems`` (question id → why that answer does not qualify), in plain words."""
+
+    def __init__(self, problems, answer_problems):
+        super().__init__(list(problems) + list(answer_problems.values()))
+        self.problems = list(problems)
+        self.answer_problems = dict(answer_problems)
 
 
 def group_problems(call, group, *, eligible_regions=None, submitted_count=None) -> list[str]:

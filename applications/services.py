@@ -5,7 +5,6 @@ Each transition: one ``transaction.atomic()``, the row re-read with ``select_for
 in the same transaction, and e-mail queued in the outbox (sent after commit).
 """
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,9 +22,10 @@ from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
 from .call_questions import answers_from_cleaned
-from .eligibility import answer_problems, answers_record, group_problems
+from .eligibility import NotEligible, answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rules import can_decide, forget_member_groups, is_group_member
+from .snapshot import submitted_snapshot
 from .submission import submission_errors
 from .transitions import application_lock, not_possible, transition_run
 
@@ -95,16 +95,6 @@ def invitation_accept(*, token, by) -> GroupMembership:
 
 
 # --- drafts ---------------------------------------------------------------------------------
-
-
-class NotEligible(ValidationError):
-    """The group may not start an application: ``problems`` (whatever it answers) and
-    ``answer_problems`` (question id → why that answer does not qualify), in plain words."""
-
-    def __init__(self, problems, answer_problems):
-        super().__init__(list(problems) + list(answer_problems.values()))
-        self.problems = list(problems)
-        self.answer_problems = dict(answer_problems)
 
 
 @transaction.atomic
@@ -268,42 +258,6 @@ def notify_members(application, *, kind, template, extra=None, in_group_language
         )
 
 
-def _snapshot(application, lines=None) -> dict:
-    return {
-        **{name: getattr(application, name) for name in Application.TEXT_FIELDS},
-        "region": str(application.region) if application.region_id else "",
-        "planned_start": application.planned_start.isoformat() if application.planned_start else None,
-        "planned_end": application.planned_end.isoformat() if application.planned_end else None,
-        "requested_amount": str(application.requested_amount),
-        "own_contribution": str(application.own_contribution),
-        "currency": application.competition.currency,
-        "form_version": application.form_version,
-        "form_answers": dict(application.form_answers or {}),
-        "budget_lines": [
-            {
-                "category": line.category,
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit_cost": str(line.unit_cost),
-                "total": str(line.total),
-            }
-            for line in (application.budget_lines.all() if lines is None else lines)
-        ],
-        "attachments": [
-            {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
-            for a in application.attachments.filter(purpose=Attachment.Purpose.APPLICATION)
-        ],
-    }
-
-
-def _sha256(attachment) -> str:
-    digest = hashlib.sha256()
-    with attachment.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(65536), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def application_submit(
     *, application, by, fields=None, budget_lines=None, now=None, expected_version=None
 ) -> Application:
@@ -369,7 +323,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
             locked.save()
         return locked, errors
     locked.submitted_at = now or timezone.now()
-    locked.submitted_snapshot = _snapshot(locked, lines)
+    locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     transition_run(locked, "submit", by)
     outbox_enqueue_new(
