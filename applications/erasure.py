@@ -50,6 +50,7 @@ def _erase_application_data(application) -> None:
         anonymised_at=timezone.now(),
     )
     application.budget_lines.update(description="")
+    application.clarifications.update(body="")
     for attachment in application.attachments.all():
         attachment_files_delete(attachment)
         attachment.delete()

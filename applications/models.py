@@ -21,6 +21,7 @@ from . import rules as app_rules
 from .identity_log import IdentityDisclosure, new_code_name  # noqa: F401 (a model of this app)
 from .storage import attachment_path, private_storage
 from .submission import submission_errors
+from .thread import ClarificationMessage  # noqa: F401 (a model of this app)
 
 # Callables ``check(application) -> bool``: has money been paid on this award? Filled by the layer
 # that pays (``projects``), so this model never looks up a layer.

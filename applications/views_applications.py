@@ -109,6 +109,7 @@ def application_detail(request, pk):
             "timeline": selectors.application_timeline(application, viewer),
             "next_step": next_steps([application])[application.pk] if viewer.is_member else "",
             "is_member": viewer.is_member,
+            "can_ask_group": viewer.is_staff and application.status not in ("draft", "withdrawn"),
             "withdraw_form": WithdrawForm(),
             "sections": render_sections(application_sections, request, application, viewer),
             "staff_actions": render_sections(application_staff_actions, request, application, viewer),

@@ -457,6 +457,16 @@ MATRIX = {
         post=lambda w: _application_form_data(w.draft) | {"title": "Alpha draft, renamed"},
         check=_autosave_check,
     ),
+    "applications:clarification_answer": Route(
+        guard=MEMBER,
+        ok=frozenset({"member"}),
+        kwargs=FUNDED,
+        post=lambda w: {"body": "Our answer."},
+        check=redirects(url("applications:detail", pk=lambda w: w.funded.pk)),
+    ),
+    "applications:staff_clarification_ask": staff_post(
+        redirects(url("applications:detail", pk=lambda w: w.funded.pk)), post=lambda w: {"body": "Why?"}, **FUNDED
+    ),
     "applications:submit": Route(
         guard=MEMBER,
         ok=frozenset({"member"}),

@@ -23,3 +23,13 @@ def call_answers(application, call, for_reviewer=False):
         for_reviewer=for_reviewer,
         hide_identifying=for_reviewer and call.hides_groups_from_reviewers,
     )
+
+
+@register.simple_tag
+def clarification_thread(application):
+    """The questions and answers about ``application``, oldest first, and whether the last one
+    waits for the group (one query)."""
+    from ..thread import awaits_answer
+
+    messages = list(application.clarifications.all())
+    return {"messages": messages, "awaits_answer": awaits_answer(messages)}
