@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import grant_role
 from applications import services as application_services
+from applications.clarifications import clarification_ask
 from applications.models import ApplicantGroup, Application, GroupMembership
 from grants.call_forms import validate_definition
 from grants.models import Competition, EligibilityQuestion, Programme, RubricCriterion
@@ -217,6 +218,11 @@ def load_demo_data() -> dict:
         submitted.append(application)
     _review_closed_call(closed_call, submitted, users)
     _fund_one(submitted[0], users)
+    clarification_ask(
+        application=submitted[-1],
+        by=users["staff@example.org"],
+        body="Who else reports on the town council today, and how will your bulletin differ?",
+    )
     return users
 
 
