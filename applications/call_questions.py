@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from grants.call_forms import in_language, questions_of
+from grants.models import CallFormVersion
 
 PREFIX = "q_"
 
@@ -105,11 +106,21 @@ def missing_required(competition, answers) -> list[str]:
     ]
 
 
-def answers_to_show(competition, answers, *, for_reviewer=False, hide_identifying=False) -> list[dict]:
+def definition_answered(application, competition) -> dict:
+    """The questions as they were when ``application`` answered them: the call's current ones, or
+    the older version it answered (one query, only then)."""
+    version = application.form_version
+    if not version or version == competition.form_version:
+        return competition.form_definition
+    older = CallFormVersion.objects.filter(competition=competition, version=version).values_list("definition")
+    return next(iter(older), (competition.form_definition,))[0]
+
+
+def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying=False) -> list[dict]:
     """The answers with their questions' labels in the reader's language, in the form's order;
     a reviewer sees only the questions meant for reviewers, and no identifying one in a blind call."""
     shown = []
-    for question in questions_of(competition.form_definition):
+    for question in questions_of(definition):
         if for_reviewer and not question["reviewers_see"]:
             continue
         if hide_identifying and question["identifying"]:

@@ -339,3 +339,21 @@ class EligibilityQuestion(models.Model):
         unknown = [answer for answer in qualifying if answer not in options]
         if unknown:
             raise ValidationError({"qualifying": _("“%(answer)s” is not one of the choices.") % {"answer": unknown[0]}})
+
+
+class CallFormVersion(models.Model):
+    """Every version of a call's own questions, kept so that the answers given to an older version
+    stay readable with the questions they answered."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="form_versions")
+    version = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("questions"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version of a call's questions")
+        verbose_name_plural = _("versions of a call's questions")
+        constraints = [models.UniqueConstraint(fields=["competition", "version"], name="one_form_version_number")]
+
+    def __str__(self):
+        return f"{self.competition_id} v{self.version}"

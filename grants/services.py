@@ -13,7 +13,7 @@ from accounts.rules import require_staff
 from audit.services import audit_record
 
 from .call_forms import questions_of, validate_definition
-from .models import Competition, EligibilityQuestion, Indicator, RubricCriterion
+from .models import CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
 ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
@@ -95,6 +95,7 @@ def call_form_replace(*, competition, definition: dict, by) -> Competition:
         locked.form_version += 1
     locked.form_definition = cleaned
     locked.save(update_fields=["form_definition", "form_version", "updated_at"])
+    CallFormVersion.objects.create(competition=locked, version=locked.form_version, definition=cleaned)
     audit_record(
         by=by,
         action="call.form_changed",

@@ -14,8 +14,8 @@ from accounts.roles import grant_role
 from applications import services as application_services
 from applications.clarifications import clarification_ask
 from applications.models import ApplicantGroup, Application, GroupMembership
-from grants.call_forms import validate_definition
 from grants.models import Competition, EligibilityQuestion, Programme, RubricCriterion
+from grants.services import call_form_replace
 from projects import awards, mentoring
 from regions.models import Region
 from reviews import services as review_services
@@ -272,10 +272,11 @@ def _shape_backyard_call(call):
         refusal="This call funds groups of at least three neighbours; a single person may not apply.",
         position=1,
     )
-    call.form_definition = validate_definition(
-        {"kind": "fixed", "stages": [{"key": "main", "questions": BACKYARD_QUESTIONS}]}
+    call_form_replace(
+        competition=call,
+        definition={"kind": "fixed", "stages": [{"key": "main", "questions": BACKYARD_QUESTIONS}]},
+        by=None,
     )
-    call.save(update_fields=["form_definition"])
 
 
 def _fund_one(application, users):

@@ -15,10 +15,10 @@ def status_badge(status) -> str:
 def call_answers(application, call, for_reviewer=False):
     """The answers to the call's own questions as this reader may see them: a reviewer sees the
     questions meant for reviewers, and none that identifies the group in a blind call."""
-    from ..call_questions import answers_to_show
+    from ..call_questions import answers_to_show, definition_answered
 
     return answers_to_show(
-        call,
+        definition_answered(application, call),
         application.form_answers or {},
         for_reviewer=for_reviewer,
         hide_identifying=for_reviewer and call.hides_groups_from_reviewers,

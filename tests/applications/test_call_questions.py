@@ -115,7 +115,15 @@ def test_a_changed_form_is_a_new_version_and_old_answers_stay_readable(client):
     assert draft.form_version == 1 and draft.competition.form_version == 2
     client.force_login(staff_user())
     html = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
-    assert "Who are you?" in html and "Four" in html
+    assert "Who are you?" not in html and "Label of team" in html and "Four" in html  # the questions it answered
+    assert "Label of contact" in html  # a question of version 1 that version 2 dropped
+    client.force_login(member)
+    _autosave(client, draft, team="Four again")  # a draft saved again answers the newest version
+    draft.refresh_from_db()
+    assert draft.form_version == 2
+    client.force_login(staff_user())
+    html = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Who are you?" in html and "Label of contact" not in html
 
 
 @pytest.mark.parametrize("count", [1, 40])

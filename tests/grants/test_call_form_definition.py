@@ -91,6 +91,7 @@ def test_export_import_round_trip_makes_a_new_version_only_when_something_change
     source.refresh_from_db()
     assert source.form_version == 2 and [q["key"] for q in source.form_definition["stages"][0]["questions"]] == ["team"]
     assert AuditEntry.objects.filter(action="call.form_changed", call_id=source.pk).count() == 2
+    assert list(source.form_versions.order_by("version").values_list("version", flat=True)) == [1, 2]
 
 
 def test_an_unknown_call_is_refused():
