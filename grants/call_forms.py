@@ -146,3 +146,15 @@ def in_language(texts: dict, language=None) -> str:
         return ""
     language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return texts.get(language) or texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
+
+
+def missing_translations(definition) -> list[dict]:
+    """For each question, the offered languages its label has no text in, so staff see what is
+    still to translate (the applicant then reads the main language)."""
+    names = dict(settings.LANGUAGES)
+    missing = []
+    for question in questions_of(definition):
+        absent = [names[code] for code in names if code not in question["label"]]
+        if absent:
+            missing.append({"question": in_language(question["label"]), "languages": absent})
+    return missing

@@ -14,6 +14,7 @@ from notifications.models import OutboxMessage
 from notifications.selectors import outbox_for_scope
 
 from . import services
+from .call_forms import missing_translations
 from .forms import CompetitionForm, CriterionFormSet, EligibilityQuestionFormSet, IndicatorFormSet
 from .models import Competition
 from .question_forms import CopyQuestionsForm, QuestionFormSet, definition_from, initial_rows
@@ -100,7 +101,12 @@ def call_questions(request, pk):
     return render(
         request,
         "grants/staff/call_questions.html",
-        {"call": call, "formset": formset, "copy_form": CopyQuestionsForm(call=call)},
+        {
+            "call": call,
+            "formset": formset,
+            "copy_form": CopyQuestionsForm(call=call),
+            "missing_translations": missing_translations(call.form_definition),
+        },
     )
 
 

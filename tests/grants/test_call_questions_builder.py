@@ -40,6 +40,8 @@ def test_staff_build_questions_in_rows_and_each_change_is_a_new_version(client):
     assert [o["value"] for o in place["options"]] == ["Town", "Village"] and place["identifying"]
     page = client.get(reverse("grants:staff_call_questions", kwargs={"pk": call.pk})).content.decode()
     assert "Version 1." in page and "Розкажіть про команду" in page
+    assert "Translations still missing" in page
+    assert "Question 0: " in page and "Question 1: " in page  # each lacks some of the offered languages
     assert _post(client, call, _row(0), initial=2).status_code == 302
     call.refresh_from_db()
     assert call.form_version == 2
