@@ -9,6 +9,7 @@ from audit.actions import declare
 from grants.pages import call_page_sections
 from notifications.reminders import reminder_rules
 
+from .eligibility import apply_box_context
 from .erasure import on_account_erasing
 from .reminders import drafts_due
 from .selectors import groups_of
@@ -21,5 +22,5 @@ account_erasing.connect(on_account_erasing, dispatch_uid="applications.on_accoun
 
 @call_page_sections.register
 def apply_section(request, call) -> str:
-    context = {"call": call, "is_open": call.is_open(), "my_groups": list(groups_of(request.user))}
+    context = {"call": call, "is_open": call.is_open(), **apply_box_context(call, list(groups_of(request.user)))}
     return render_to_string("applications/_apply_box.html", context, request=request)

@@ -45,9 +45,12 @@ def _erase_application_data(application) -> None:
         decision_feedback="",
         created_by=None,
         submitted_snapshot=None,
+        form_answers={},
+        eligibility_answers={},
         anonymised_at=timezone.now(),
     )
     application.budget_lines.update(description="")
+    application.clarifications.update(body="")
     for attachment in application.attachments.all():
         attachment_files_delete(attachment)
         attachment.delete()

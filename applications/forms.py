@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from config.limits import LimitedForm
 from regions.models import Region
 
+from .call_questions import PREFIX, add_question_fields
 from .models import ApplicantGroup, Application, BudgetLine
 
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
@@ -100,6 +101,11 @@ class ApplicationForm(forms.ModelForm):
         self.fields["requested_amount"].label = _("Requested amount (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].label = _("Own contribution (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].required = False
+        add_question_fields(self, competition, self.instance.form_answers or {})
+
+    def question_fields(self):
+        """The bound fields of the call's own questions, in the form's order."""
+        return [self[name] for name in self.fields if name.startswith(PREFIX)]
 
     def _get_validation_exclusions(self):
         # The region field has just found the region among the call's: the model's own

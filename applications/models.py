@@ -21,6 +21,7 @@ from . import rules as app_rules
 from .identity_log import IdentityDisclosure, new_code_name  # noqa: F401 (a model of this app)
 from .storage import attachment_path, private_storage
 from .submission import submission_errors
+from .thread import ClarificationMessage  # noqa: F401 (a model of this app)
 
 # Callables ``check(application) -> bool``: has money been paid on this award? Filled by the layer
 # that pays (``projects``), so this model never looks up a layer.
@@ -188,6 +189,13 @@ class Application(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_snapshot = models.JSONField(_("submitted version"), null=True, blank=True, editable=False)
+    # What the group answered to the call's eligibility questions before the draft was created:
+    # {"questions": [{"id", "text", "answer"}]}, so staff see what was declared even if the call's
+    # questions change later.
+    # Answers to the call's own questions (key → value), and the version of the questions answered.
+    form_answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True, editable=False)
+    form_version = models.PositiveIntegerField(_("version of the call's questions"), null=True, blank=True)
+    eligibility_answers = models.JSONField(_("eligibility answers"), default=dict, blank=True, editable=False)
     # Bumped by every save of the draft: a page that saves with an older number was stale.
     draft_version = models.PositiveIntegerField(default=0, editable=False)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)

@@ -5,7 +5,6 @@ Each transition: one ``transaction.atomic()``, the row re-read with ``select_for
 in the same transaction, and e-mail queued in the outbox (sent after commit).
 """
 
-import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,8 +21,11 @@ from grants.models import Competition
 from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
+from .call_questions import answers_from_cleaned
+from .eligibility import NotEligible, answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rules import can_decide, forget_member_groups, is_group_member
+from .snapshot import submitted_snapshot
 from .submission import submission_errors
 from .transitions import application_lock, not_possible, transition_run
 
@@ -96,13 +98,28 @@ def invitation_accept(*, token, by) -> GroupMembership:
 
 
 @transaction.atomic
-def application_create(*, competition: Competition, group: ApplicantGroup, by) -> Application:
+def application_create(
+    *, competition: Competition, group: ApplicantGroup, by, eligibility_answers: dict | None = None
+) -> Application:
+    """Start a draft, once the group is found eligible: the call's rules on regions, kinds of
+    group and applications per group, and its eligibility questions (``eligibility_answers``:
+    question id → answer). Nothing is created for an ineligible group (``NotEligible``)."""
     if not is_group_member(by, group):
         raise PermissionDenied
     if not competition.is_open():
         raise ValidationError(_("This call is not open for applications."))
+    questions = list(competition.eligibility_questions.all())
+    answers = eligibility_answers or {}
+    problems = group_problems(competition, group)
+    answer_issues = answer_problems(questions, answers)
+    if problems or answer_issues:
+        raise NotEligible(problems, answer_issues)
     application = Application.objects.create(
-        competition=competition, group=group, created_by=by, region_id=group.region_id
+        competition=competition,
+        group=group,
+        created_by=by,
+        region_id=group.region_id,
+        eligibility_answers=answers_record(questions, answers) if questions else {},
     )
     application.reference = f"SG-{application.created_at.year}-{application.pk:04d}"
     application.save(update_fields=["reference"])
@@ -142,7 +159,7 @@ def application_update_draft(
     if expected_version is not None and expected_version != locked.draft_version:
         raise DraftConflict(locked)
     locked.draft_version += 1
-    _apply_draft_fields(locked, fields)
+    _apply_draft_fields(locked, fields, application.competition)
     locked.save()
     if budget_lines is not None:
         _save_budget_lines(locked, budget_lines)
@@ -158,10 +175,14 @@ DRAFT_FIELDS = frozenset(Application.TEXT_FIELDS) | {
 }
 
 
-def _apply_draft_fields(locked, fields):
+def _apply_draft_fields(locked, fields, competition=None):
     for name, value in fields.items():
         if name in DRAFT_FIELDS:
             setattr(locked, name, value)
+    answers = answers_from_cleaned(fields)
+    if answers:  # merged: an answer that failed its check keeps its saved value
+        locked.form_answers = {**(locked.form_answers or {}), **answers}
+        locked.form_version = (competition or locked.competition).form_version
     if locked.own_contribution is None:
         locked.own_contribution = Decimal("0")
 
@@ -237,40 +258,6 @@ def notify_members(application, *, kind, template, extra=None, in_group_language
         )
 
 
-def _snapshot(application, lines=None) -> dict:
-    return {
-        **{name: getattr(application, name) for name in Application.TEXT_FIELDS},
-        "region": str(application.region) if application.region_id else "",
-        "planned_start": application.planned_start.isoformat() if application.planned_start else None,
-        "planned_end": application.planned_end.isoformat() if application.planned_end else None,
-        "requested_amount": str(application.requested_amount),
-        "own_contribution": str(application.own_contribution),
-        "currency": application.competition.currency,
-        "budget_lines": [
-            {
-                "category": line.category,
-                "description": line.description,
-                "quantity": str(line.quantity),
-                "unit_cost": str(line.unit_cost),
-                "total": str(line.total),
-            }
-            for line in (application.budget_lines.all() if lines is None else lines)
-        ],
-        "attachments": [
-            {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
-            for a in application.attachments.filter(purpose=Attachment.Purpose.APPLICATION)
-        ],
-    }
-
-
-def _sha256(attachment) -> str:
-    digest = hashlib.sha256()
-    with attachment.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(65536), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def application_submit(
     *, application, by, fields=None, budget_lines=None, now=None, expected_version=None
 ) -> Application:
@@ -336,7 +323,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
             locked.save()
         return locked, errors
     locked.submitted_at = now or timezone.now()
-    locked.submitted_snapshot = _snapshot(locked, lines)
+    locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     transition_run(locked, "submit", by)
     outbox_enqueue_new(

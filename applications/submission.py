@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 
 from grants.money import format_money
 
+from .call_questions import missing_required
+
 NON_FIELD = "__all__"
 
 REQUIRED_FIELDS = (
@@ -77,6 +79,9 @@ def submission_errors(
         value = getattr(application, field + "_id" if field == "region" else field)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))
+
+    for field in missing_required(call, application.form_answers or {}):
+        add(field, _("This field is required before you submit."))
 
     if application.region_id and eligible_ids and application.region_id not in eligible_ids:
         add("region", _("This region is not eligible for this call."))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views_applications as views
-from . import views_groups, views_staff
+from . import views_clarifications, views_groups, views_staff
 
 app_name = "applications"
 
@@ -13,6 +13,16 @@ urlpatterns = [
     path("applications/<int:pk>/autosave/", views.application_autosave, name="autosave"),
     path("applications/<int:pk>/submit/", views.application_submit, name="submit"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path(
+        "applications/<int:pk>/clarifications/answer/",
+        views_clarifications.clarification_answer_view,
+        name="clarification_answer",
+    ),
+    path(
+        "staff/applications/<int:pk>/clarifications/ask/",
+        views_clarifications.clarification_ask_view,
+        name="staff_clarification_ask",
+    ),
     path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),

@@ -17,6 +17,7 @@ from grants.models import Competition
 from . import selectors, services
 from .attachments import attachment_for_download
 from .conflicts import draft_differences, expected_version
+from .eligibility import answers_from, apply_box_context
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
 from .pages import application_sections, application_staff_actions, render_sections, viewer_of
@@ -38,10 +39,32 @@ def dashboard(request):
 @login_required
 @require_POST
 def application_start(request, slug):
+    """Start a draft once the group is found eligible; an ineligible group is told why, with its
+    answers kept, and no draft is created."""
     competition = get_object_or_404(Competition.objects.published(), slug=slug)
     group = get_object_or_404(selectors.groups_of(request.user), pk=request.POST.get("group"))
+    questions = list(competition.eligibility_questions.all())
+    answers = answers_from(questions, request.POST)
     try:
-        application = services.application_create(competition=competition, group=group, by=request.user)
+        application = services.application_create(
+            competition=competition, group=group, by=request.user, eligibility_answers=answers
+        )
+    except services.NotEligible as refusal:
+        context = {
+            "call": competition,
+            "is_open": competition.is_open(),
+            "group": group,
+            "problems": refusal.problems,
+            "refused_answers": [refusal.answer_problems[q.pk] for q in questions if q.pk in refusal.answer_problems],
+            **apply_box_context(
+                competition,
+                list(selectors.groups_of(request.user)),
+                answers=answers,
+                answer_issues=refusal.answer_problems,
+                chosen_group=group.pk,
+            ),
+        }
+        return render(request, "applications/apply_refused.html", context)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(competition)
@@ -86,6 +109,7 @@ def application_detail(request, pk):
             "timeline": selectors.application_timeline(application, viewer),
             "next_step": next_steps([application])[application.pk] if viewer.is_member else "",
             "is_member": viewer.is_member,
+            "can_ask_group": viewer.is_staff and application.status not in ("draft", "withdrawn"),
             "withdraw_form": WithdrawForm(),
             "sections": render_sections(application_sections, request, application, viewer),
             "staff_actions": render_sections(application_staff_actions, request, application, viewer),

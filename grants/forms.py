@@ -5,7 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import TIME_ZONES, Competition, Indicator, RubricCriterion
+from .models import TIME_ZONES, Competition, EligibilityQuestion, Indicator, RubricCriterion
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -163,4 +163,15 @@ CriterionFormSet = inlineformset_factory(
 
 IndicatorFormSet = inlineformset_factory(
     Competition, Indicator, formset=RowsFormSet, fields=["name", "position"], extra=1, can_delete=True
+)
+
+
+EligibilityQuestionFormSet = inlineformset_factory(
+    Competition,
+    EligibilityQuestion,
+    formset=RowsFormSet,
+    fields=["text", "kind", "options", "qualifying", "yes_qualifies", "refusal", "position"],
+    widgets={"options": forms.Textarea(attrs={"rows": 3}), "qualifying": forms.Textarea(attrs={"rows": 2})},
+    extra=1,
+    can_delete=True,
 )

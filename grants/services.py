@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from accounts.rules import require_staff
 from audit.services import audit_record
 
-from .models import Competition, Indicator, RubricCriterion
+from .call_forms import questions_of, validate_definition
+from .models import CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
 ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
@@ -42,9 +43,11 @@ def _save_rows(call, model, rows):
 
 
 @transaction.atomic
-def competition_save(*, competition, data: dict, criteria=(), indicators=(), by) -> Competition:
+def competition_save(
+    *, competition, data: dict, criteria=(), indicators=(), eligibility_questions=(), by
+) -> Competition:
     """Create or change a call from validated ``data`` (field name → value), with its rubric
-    criteria and indicators as rows (see ``_save_rows``)."""
+    criteria, indicators and eligibility questions as rows (see ``_save_rows``)."""
     require_staff(by)
     is_new = competition.pk is None
     if not is_new:
@@ -62,6 +65,7 @@ def competition_save(*, competition, data: dict, criteria=(), indicators=(), by)
         competition.eligible_regions.set(regions)
     _save_rows(competition, RubricCriterion, criteria)
     _save_rows(competition, Indicator, indicators)
+    _save_rows(competition, EligibilityQuestion, eligibility_questions)
     changed = sorted(name for name in data if is_new or getattr(competition, name) != before[name])
     labels = ", ".join(str(Competition._meta.get_field(name).verbose_name) for name in changed)
     audit_record(
@@ -74,3 +78,30 @@ def competition_save(*, competition, data: dict, criteria=(), indicators=(), by)
     )
     call_saved.send(sender=Competition, call=competition, changed=changed, by=by)
     return competition
+
+
+@transaction.atomic
+def call_form_replace(*, competition, definition: dict, by) -> Competition:
+    """Replace the call's own questions with a checked ``definition`` (``ValidationError`` naming
+    the question at fault, and nothing changed). A different definition is a new version; the
+    applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
+    if by is not None:
+        require_staff(by)
+    cleaned = validate_definition(definition)
+    locked = Competition.objects.select_for_update().get(pk=competition.pk)
+    if cleaned == locked.form_definition:
+        return locked
+    if locked.form_definition:
+        locked.form_version += 1
+    locked.form_definition = cleaned
+    locked.save(update_fields=["form_definition", "form_version", "updated_at"])
+    CallFormVersion.objects.create(competition=locked, version=locked.form_version, definition=cleaned)
+    audit_record(
+        by=by,
+        action="call.form_changed",
+        message=_("The call's questions changed (version %(version)s)") % {"version": locked.form_version},
+        call_id=locked.pk,
+        label=locked.title,
+        data={"version": locked.form_version, "questions": len(questions_of(cleaned))},
+    )
+    return locked

@@ -12,4 +12,6 @@ urlpatterns = [
     path("staff/calls/<int:pk>/edit/", views_staff.call_edit, name="staff_call_edit"),
     path("staff/calls/<int:pk>/outbox/", views_staff.call_outbox, name="staff_outbox"),
     path("staff/calls/<int:pk>/log/", views_staff.call_log, name="staff_call_log"),
+    path("staff/calls/<int:pk>/questions/", views_staff.call_questions, name="staff_call_questions"),
+    path("staff/calls/<int:pk>/questions/copy/", views_staff.call_questions_copy, name="staff_call_questions_copy"),
 ]

@@ -1,10 +1,12 @@
 """The programme officer's pages of a call: create and edit it, its e-mails and its audit log."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from audit.selectors import audit_for_call
@@ -12,8 +14,10 @@ from notifications.models import OutboxMessage
 from notifications.selectors import outbox_for_scope
 
 from . import services
-from .forms import CompetitionForm, CriterionFormSet, IndicatorFormSet
+from .call_forms import missing_translations
+from .forms import CompetitionForm, CriterionFormSet, EligibilityQuestionFormSet, IndicatorFormSet
 from .models import Competition
+from .question_forms import CopyQuestionsForm, QuestionFormSet, definition_from, initial_rows
 
 LOG_PAGE_SIZE = 50
 
@@ -34,12 +38,15 @@ def _call_form(request, call):
         form = CompetitionForm(request.POST or None, instance=call)
         criteria = CriterionFormSet(request.POST or None, instance=call, prefix="criteria")
         indicators = IndicatorFormSet(request.POST or None, instance=call, prefix="indicators")
-        if request.method == "POST" and form.is_valid() and criteria.is_valid() and indicators.is_valid():
+        questions = EligibilityQuestionFormSet(request.POST or None, instance=call, prefix="eligibility")
+        formsets = (criteria, indicators, questions)
+        if request.method == "POST" and form.is_valid() and all([f.is_valid() for f in formsets]):
             call = services.competition_save(
                 competition=call,
                 data=form.cleaned_data,
                 criteria=criteria.rows(),
                 indicators=indicators.rows(),
+                eligibility_questions=questions.rows(),
                 by=request.user,
             )
             messages.success(request, _("The call “%(title)s” is saved.") % {"title": call.title})
@@ -47,7 +54,7 @@ def _call_form(request, call):
         return render(
             request,
             "grants/staff/call_form.html",
-            {"form": form, "criteria": criteria, "indicators": indicators, "call": call},
+            {"form": form, "criteria": criteria, "indicators": indicators, "questions": questions, "call": call},
         )
 
 
@@ -71,3 +78,46 @@ def call_log(request, pk):
     call = get_object_or_404(Competition, pk=pk)
     page = Paginator(audit_for_call(call.pk), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "grants/staff/call_log.html", {"call": call, "page": page})
+
+
+@staff_required
+def call_questions(request, pk):
+    """Build the call's own questions; a definition the service refuses is shown with its reason
+    and the rows as typed."""
+    call = get_object_or_404(Competition, pk=pk)
+    formset = QuestionFormSet(request.POST or None, initial=initial_rows(call.form_definition), prefix="questions")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            call = services.call_form_replace(
+                competition=call, definition=definition_from(formset, call.form_definition), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The call's questions are saved (version %(version)s).") % {"version": call.form_version}
+            )
+            return redirect("grants:staff_call_questions", pk=call.pk)
+    return render(
+        request,
+        "grants/staff/call_questions.html",
+        {
+            "call": call,
+            "formset": formset,
+            "copy_form": CopyQuestionsForm(call=call),
+            "missing_translations": missing_translations(call.form_definition),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def call_questions_copy(request, pk):
+    """Start from the questions of an earlier call."""
+    call = get_object_or_404(Competition, pk=pk)
+    form = CopyQuestionsForm(request.POST, call=call)
+    if form.is_valid():
+        source = form.cleaned_data["source"]
+        services.call_form_replace(competition=call, definition=source.form_definition, by=request.user)
+        messages.success(request, _("The questions of “%(title)s” are copied.") % {"title": source.title})
+    return redirect("grants:staff_call_questions", pk=call.pk)

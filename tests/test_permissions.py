@@ -428,6 +428,10 @@ MATRIX = {
     "grants:staff_call_edit": staff_page(shows(call_title), **CALL),
     "grants:staff_outbox": staff_page(shows(call_title), **CALL),
     "grants:staff_call_log": staff_page(shows(call_title), **CALL),
+    "grants:staff_call_questions": staff_page(shows(call_title, lambda w: "Add a question"), **CALL),
+    "grants:staff_call_questions_copy": staff_post(
+        redirects(url("grants:staff_call_questions", pk=lambda w: w.call.pk)), **CALL
+    ),
     # applications: the applicant's pages
     "applications:dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_dashboard_check),
     "applications:start": Route(
@@ -452,6 +456,16 @@ MATRIX = {
         kwargs=DRAFT,
         post=lambda w: _application_form_data(w.draft) | {"title": "Alpha draft, renamed"},
         check=_autosave_check,
+    ),
+    "applications:clarification_answer": Route(
+        guard=MEMBER,
+        ok=frozenset({"member"}),
+        kwargs=FUNDED,
+        post=lambda w: {"body": "Our answer."},
+        check=redirects(url("applications:detail", pk=lambda w: w.funded.pk)),
+    ),
+    "applications:staff_clarification_ask": staff_post(
+        redirects(url("applications:detail", pk=lambda w: w.funded.pk)), post=lambda w: {"body": "Why?"}, **FUNDED
     ),
     "applications:submit": Route(
         guard=MEMBER,

@@ -12,8 +12,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import grant_role
 from applications import services as application_services
+from applications.clarifications import clarification_ask
 from applications.models import ApplicantGroup, Application, GroupMembership
-from grants.models import Competition, Programme, RubricCriterion
+from grants.models import Competition, EligibilityQuestion, Programme, RubricCriterion
+from grants.services import call_form_replace
 from projects import awards, mentoring
 from regions.models import Region
 from reviews import services as review_services
@@ -97,6 +99,7 @@ def load_demo_data() -> dict:
     open_call.eligible_regions.set(
         [regions[n] for n in ("Małopolskie", "Podkarpackie", "Zakarpattia", "Lviv", "Prešov", "Maramureș")]
     )
+    _shape_backyard_call(open_call)
     closed_call = Competition.objects.create(
         programme=programme,
         title="Independent local media 2026",
@@ -138,7 +141,12 @@ def load_demo_data() -> dict:
         description="Neighbours who look after the courtyard between four tenement houses.",
     )
     GroupMembership.objects.get_or_create(group=group, user=users["member@example.org"])
-    draft = application_services.application_create(competition=open_call, group=group, by=applicant)
+    draft = application_services.application_create(
+        competition=open_call,
+        group=group,
+        by=applicant,
+        eligibility_answers={q.pk: "yes" for q in open_call.eligibility_questions.all()},
+    )
     application_services.application_update_draft(
         application=draft,
         by=applicant,
@@ -210,7 +218,65 @@ def load_demo_data() -> dict:
         submitted.append(application)
     _review_closed_call(closed_call, submitted, users)
     _fund_one(submitted[0], users)
+    clarification_ask(
+        application=submitted[-1],
+        by=users["staff@example.org"],
+        body="Who else reports on the town council today, and how will your bulletin differ?",
+    )
     return users
+
+
+BACKYARD_QUESTIONS = [
+    {
+        "key": "team",
+        "type": "long_text",
+        "max_words": 150,
+        "required": True,
+        "label": {
+            "en": "Who is in your group, and what has it done together?",
+            "uk": "Хто у вашій групі і що ви вже зробили разом?",
+        },
+    },
+    {
+        "key": "neighbours_involved",
+        "type": "number",
+        "label": {"en": "How many neighbours will take part?", "uk": "Скільки сусідів візьме участь?"},
+    },
+    {
+        "key": "space",
+        "type": "single_choice",
+        "required": True,
+        "label": {"en": "Which shared space?", "uk": "Який спільний простір?"},
+        "options": [
+            {"value": "yard", "label": {"en": "A yard", "uk": "Подвір'я"}},
+            {"value": "square", "label": {"en": "A square or park", "uk": "Сквер або парк"}},
+            {"value": "room", "label": {"en": "A community room or library", "uk": "Громадська кімната чи бібліотека"}},
+        ],
+    },
+    {"key": "owner_agrees", "type": "yes_no", "label": {"en": "Has the owner of the space agreed?"}},
+    {
+        "key": "leader_phone",
+        "type": "short_text",
+        "identifying": True,
+        "reviewers_see": False,
+        "label": {"en": "Phone of the group's leader"},
+    },
+]
+
+
+def _shape_backyard_call(call):
+    """The backyard call asks first whether the group has three people, then a short form."""
+    EligibilityQuestion.objects.create(
+        competition=call,
+        text="Does your group have at least three members who live nearby?",
+        refusal="This call funds groups of at least three neighbours; a single person may not apply.",
+        position=1,
+    )
+    call_form_replace(
+        competition=call,
+        definition={"kind": "fixed", "stages": [{"key": "main", "questions": BACKYARD_QUESTIONS}]},
+        by=None,
+    )
 
 
 def _fund_one(application, users):

@@ -9,3 +9,27 @@ register = template.Library()
 def status_badge(status) -> str:
     """``<span class="badge text-bg-{{ a.status|status_badge }}">``: one colour per status."""
     return BADGES.get(status, "secondary")
+
+
+@register.simple_tag
+def call_answers(application, call, for_reviewer=False):
+    """The answers to the call's own questions as this reader may see them: a reviewer sees the
+    questions meant for reviewers, and none that identifies the group in a blind call."""
+    from ..call_questions import answers_to_show, definition_answered
+
+    return answers_to_show(
+        definition_answered(application, call),
+        application.form_answers or {},
+        for_reviewer=for_reviewer,
+        hide_identifying=for_reviewer and call.hides_groups_from_reviewers,
+    )
+
+
+@register.simple_tag
+def clarification_thread(application):
+    """The questions and answers about ``application``, oldest first, and whether the last one
+    waits for the group (one query)."""
+    from ..thread import awaits_answer
+
+    messages = list(application.clarifications.all())
+    return {"messages": messages, "awaits_answer": awaits_answer(messages)}

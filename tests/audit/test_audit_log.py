@@ -67,7 +67,7 @@ def test_call_edits_are_logged_with_the_changed_fields(client):
     data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
     data["opens_at"] = call.opens_at.strftime("%Y-%m-%dT%H:%M")
     data["closes_at"] = call.closes_at.strftime("%Y-%m-%dT%H:%M")
-    for prefix in ("criteria", "indicators"):
+    for prefix in ("criteria", "indicators", "eligibility"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     client.force_login(staff)
     response = client.post(reverse("grants:staff_call_edit", kwargs={"pk": call.pk}), data)

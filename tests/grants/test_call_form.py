@@ -38,7 +38,7 @@ def _data(**changes):
     data = {f: getattr(base, f) for f in CompetitionForm.Meta.fields if f not in ("eligible_regions", "programme")}
     data.update(programme=programme.pk, opens_at="2027-01-01T09:00", closes_at="2027-02-01T17:00", **changes)
     data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
-    for prefix in ("criteria", "indicators"):
+    for prefix in ("criteria", "indicators", "eligibility"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return data
 

@@ -120,6 +120,8 @@ def _call_form_data(programme, **overrides):
         "disagreement_threshold": "15",
         "final_report_days": "30",
         "alert_after_days": "7",
+        "eligibility-TOTAL_FORMS": "0",
+        "eligibility-INITIAL_FORMS": "0",
         "indicators-TOTAL_FORMS": "1",
         "indicators-INITIAL_FORMS": "0",
         "indicators-MIN_NUM_FORMS": "0",

@@ -83,6 +83,8 @@ def test_changing_the_calls_interval_on_the_staff_page_reschedules(client):
             "criteria-INITIAL_FORMS": "0",
             "indicators-TOTAL_FORMS": "0",
             "indicators-INITIAL_FORMS": "0",
+            "eligibility-TOTAL_FORMS": "0",
+            "eligibility-INITIAL_FORMS": "0",
         },
     )
     data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}

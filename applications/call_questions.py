@@ -1,0 +1,137 @@
+"""The call's own questions as form fields, and their answers as JSON on the application.
+
+Built from the call's definition (``grants.call_forms``) already loaded with the call, so a form of
+40 questions costs no query more than one of none. Every field is optional while drafting (as
+today's fields are); required questions are checked at Submit."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from grants.call_forms import in_language, questions_of
+from grants.models import CallFormVersion
+
+PREFIX = "q_"
+
+
+def _word_limit(limit):
+    def check(value):
+        words = len((value or "").split())
+        if words > limit:
+            raise ValidationError(
+                ngettext(
+                    "Write at most %(limit)s word (you wrote %(words)s).",
+                    "Write at most %(limit)s words (you wrote %(words)s).",
+                    limit,
+                )
+                % {"limit": limit, "words": words}
+            )
+
+    return check
+
+
+def field_for(question, currency):
+    """A Django form field for one question; its errors are Django's own, translated."""
+    kind = question["type"]
+    label = in_language(question["label"])
+    common = {"label": label, "required": False, "help_text": in_language(question.get("help") or {})}
+    choices = [(o["value"], in_language(o["label"])) for o in question.get("options", [])]
+    if kind == "short_text":
+        return forms.CharField(max_length=300, **common)
+    if kind == "long_text":
+        validators = [_word_limit(question["max_words"])] if question.get("max_words") else []
+        return forms.CharField(
+            max_length=question.get("max_chars") or 20000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            validators=validators,
+            **common,
+        )
+    if kind == "number":
+        return forms.DecimalField(max_digits=14, decimal_places=2, **common)
+    if kind == "money":
+        common["label"] = f"{label} ({currency})"
+        return forms.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            min_value=Decimal("0"),
+            widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+            **common,
+        )
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+    if kind == "single_choice":
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if kind == "multiple_choice":
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == "yes_no":
+        return forms.ChoiceField(choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))], **common)
+    if kind == "email":
+        return forms.EmailField(**common)
+    return forms.URLField(assume_scheme="https", **common)
+
+
+def add_question_fields(form, competition, answers):
+    """Add the call's questions to ``form`` (names ``q_<key>``), showing the saved ``answers``."""
+    for question in questions_of(competition.form_definition):
+        name = PREFIX + question["key"]
+        form.fields[name] = field_for(question, competition.currency)
+        if question["key"] in answers:
+            form.initial[name] = answers[question["key"]]
+
+
+def answers_from_cleaned(cleaned_data) -> dict:
+    """The answers among a form's valid data, as JSON values (dates and amounts as text)."""
+    answers = {}
+    for name, value in cleaned_data.items():
+        if not name.startswith(PREFIX):
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        answers[name[len(PREFIX) :]] = value
+    return answers
+
+
+def missing_required(competition, answers) -> list[str]:
+    """The names of the form fields of required questions left unanswered."""
+    return [
+        PREFIX + q["key"]
+        for q in questions_of(competition.form_definition)
+        if q["required"] and answers.get(q["key"]) in (None, "", [])
+    ]
+
+
+def definition_answered(application, competition) -> dict:
+    """The questions as they were when ``application`` answered them: the call's current ones, or
+    the older version it answered (one query, only then)."""
+    version = application.form_version
+    if not version or version == competition.form_version:
+        return competition.form_definition
+    older = CallFormVersion.objects.filter(competition=competition, version=version).values_list("definition")
+    return next(iter(older), (competition.form_definition,))[0]
+
+
+def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying=False) -> list[dict]:
+    """The answers with their questions' labels in the reader's language, in the form's order;
+    a reviewer sees only the questions meant for reviewers, and no identifying one in a blind call."""
+    shown = []
+    for question in questions_of(definition):
+        if for_reviewer and not question["reviewers_see"]:
+            continue
+        if hide_identifying and question["identifying"]:
+            continue
+        value = answers.get(question["key"])
+        options = {o["value"]: in_language(o["label"]) for o in question.get("options", [])}
+        if question["type"] == "yes_no":
+            options = {"yes": _("Yes"), "no": _("No")}
+        if isinstance(value, list):
+            value = ", ".join(options.get(v, v) for v in value)
+        elif value not in (None, ""):
+            value = options.get(value, value)
+        shown.append({"key": question["key"], "label": in_language(question["label"]), "value": value or ""})
+    return shown
