@@ -48,10 +48,72 @@ class Programme(models.Model):
         ),
     )
 
+    # The programme as the donor's project: what the NGO must report upward.
+    currency = models.CharField(_("currency of the budget"), max_length=3, choices=CURRENCIES, default="EUR")
+    total_budget = money_field(_("total budget"), null=True, blank=True)
+    donor_share = money_field(_("donor's contribution"), null=True, blank=True)
+    co_funding = money_field(_("co-funding"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=[sane_date])
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[sane_date])
+    regions = models.ManyToManyField(Region, verbose_name=_("regions covered"), blank=True, related_name="programmes")
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeFunder(models.Model):
+    """One of the programme's funders (an EU project has the EU and often a co-funder)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funders")
+    name = models.CharField(_("name"), max_length=200)
+    contribution = money_field(_("contribution (in the programme's currency)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammePhase(models.Model):
+    """A stage of a programme with its own dates; its calls belong to it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"), validators=[sane_date])
+    ends_on = models.DateField(_("ends on"), validators=[sane_date])
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["programme", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="phase_period_ordered")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeIndicator(models.Model):
+    """An indicator defined once for the programme, with the target promised to the donor."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=200)
+    target = models.PositiveIntegerField(_("target"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("programme indicator")
+        verbose_name_plural = _("programme indicators")
+        ordering = ["programme", "position", "pk"]
 
     def __str__(self):
         return self.name
@@ -70,6 +132,14 @@ class Competition(models.Model):
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    phase = models.ForeignKey(
+        ProgrammePhase,
+        verbose_name=_("phase"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competitions",
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, unique=True)
@@ -141,6 +211,11 @@ class Competition(models.Model):
         default=False,
         help_text=_("Never name the grantees in public pages or exports for outsiders."),
     )
+    emergency = models.BooleanField(
+        _("emergency support"),
+        default=False,
+        help_text=_("Grants of emergency calls are anonymised in open data, like confidential ones."),
+    )
     award_confirmation_threshold = money_field(
         _("awards above this need a second staff member"),
         null=True,
@@ -188,6 +263,11 @@ class Competition(models.Model):
 
     def get_absolute_url(self):
         return reverse("grants:call_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.phase_id and self.programme_id and self.phase.programme_id != self.programme_id:
+            raise ValidationError({"phase": _("This phase belongs to another programme.")})
 
     @property
     def hides_groups_from_reviewers(self) -> bool:
@@ -247,12 +327,26 @@ class Indicator(models.Model):
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
+    programme_indicator = models.ForeignKey(
+        ProgrammeIndicator,
+        verbose_name=_("programme indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_indicators",
+        help_text=_("The programme's indicator this figure adds to."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["competition", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "programme_indicator"], name="call_indicator_once_per_programme_indicator"
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views_decisions, views_mentoring, views_portfolio, views_ranking, views_reports
+from . import views_decisions, views_mentoring, views_portfolio, views_programme, views_ranking, views_reports
 
 app_name = "projects"
 
 urlpatterns = [
     path("staff/", views_portfolio.staff_dashboard, name="staff_dashboard"),
+    path("staff/programmes/<int:pk>/", views_programme.programme_results_page, name="staff_programme"),
+    path(
+        "staff/programmes/<int:pk>/360giving.json",
+        views_programme.programme_360giving,
+        name="staff_programme_360giving",
+    ),
     path("staff/calls/<int:pk>/ranking/", views_ranking.ranking, name="staff_ranking"),
     path("staff/calls/<int:pk>/decide/", views_decisions.bulk_decide, name="staff_bulk_decide"),
     path("staff/applications/<int:pk>/decide/", views_decisions.decide, name="staff_decide"),

@@ -589,6 +589,11 @@ MATRIX = {
     ),
     # projects: staff's dashboard, ranking and decisions
     "projects:staff_dashboard": staff_page(shows(call_title)),
+    "projects:staff_programme": staff_page(shows(lambda w: w.programme.name), pk=lambda w: w.programme.pk),
+    "projects:staff_programme_360giving": staff_page(
+        downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
+        pk=lambda w: w.programme.pk,
+    ),
     "projects:staff_ranking": staff_page(shows(call_title, lambda w: w.under_review.reference), **CALL),
     "projects:staff_bulk_decide": staff_post(redirects(url("projects:staff_ranking", **CALL)), **CALL),
     "projects:staff_decide": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title), **FUNDED),
