@@ -594,6 +594,14 @@ MATRIX = {
         downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
         pk=lambda w: w.programme.pk,
     ),
+    "projects:staff_programme_export": staff_page(
+        downloads(
+            lambda w: f"programme-{w.programme.pk}-applications.csv", "text/csv; charset=utf-8", b"\xef\xbb\xbf"
+        ),
+        pk=lambda w: w.programme.pk,
+        table=lambda w: "applications",
+        file_format=lambda w: "csv",
+    ),
     "projects:staff_ranking": staff_page(shows(call_title, lambda w: w.under_review.reference), **CALL),
     "projects:staff_bulk_decide": staff_post(redirects(url("projects:staff_ranking", **CALL)), **CALL),
     "projects:staff_decide": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title), **FUNDED),
