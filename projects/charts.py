@@ -44,3 +44,21 @@ def target_chart(rows) -> TargetChart:
         )
     height = max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
     return TargetChart(width=LABEL_WIDTH + PLOT_WIDTH + 90, height=height, label_width=LABEL_WIDTH, bars=bars)
+
+
+def bar_chart(rows) -> TargetChart:
+    """``rows``: ``(label, value, text)``; one bar each, scaled against the largest value."""
+    rows = list(rows)
+    scale = max([float(value) for _label, value, _text in rows] + [1])
+    bars = [
+        Bar(
+            label=label,
+            y=index * (BAR_HEIGHT + GAP),
+            target_width=0,
+            achieved_width=round(PLOT_WIDTH * float(value) / scale),
+            text=text,
+        )
+        for index, (label, value, text) in enumerate(rows)
+    ]
+    height = max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
+    return TargetChart(width=LABEL_WIDTH + PLOT_WIDTH + 140, height=height, label_width=LABEL_WIDTH, bars=bars)

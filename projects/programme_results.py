@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from applications.models import Application
 from grants.models import Competition, ProgrammeIndicator
@@ -159,4 +160,55 @@ def rollup_table(rollups, keys, by: str) -> list[dict]:
     return [
         {"key": key, "values": [getattr(rollup, by).get(getattr(key, "pk", key), 0) for rollup in rollups]}
         for key in keys
+    ]
+
+
+def applications_per_call(programme) -> list[dict]:
+    """Per call, the number of applications in each status (drafts left out): 1 grouped query."""
+    counts: dict[int, dict] = {}
+    rows = (
+        Application.objects.filter(competition__programme=programme)
+        .exclude(status=Application.Status.DRAFT)
+        .values_list("competition_id", "competition__title", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for call_id, title, status, n in rows:
+        entry = counts.setdefault(call_id, {"title": title, "statuses": {}, "total": 0})
+        entry["statuses"][str(Application.Status(status).label)] = n
+        entry["total"] += n
+    return sorted(counts.values(), key=lambda entry: entry["title"])
+
+
+def awards_by_region(programme) -> list[dict]:
+    """Awards per region and currency (count and amount): 1 grouped query."""
+    rows = (
+        Application.objects.filter(competition__programme=programme, status__in=COMMITTED_STATUSES)
+        .values("region__name", "region__country", "competition__currency")
+        .annotate(count=Count("pk"), amount=Sum("awarded_amount"))
+        .order_by("region__country", "region__name", "competition__currency")
+    )
+    return [
+        {
+            "region": f"{row['region__name']} ({row['region__country']})" if row["region__name"] else "—",
+            "currency": row["competition__currency"],
+            "count": row["count"],
+            "amount": row["amount"] or ZERO,
+        }
+        for row in rows
+    ]
+
+
+def payments_per_month(programme) -> list[dict]:
+    """Money paid out per month and currency: 1 grouped query."""
+    rows = (
+        PaymentTranche.objects.filter(application__competition__programme=programme, paid_on__isnull=False)
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month", "application__competition__currency")
+        .annotate(amount=Sum("amount"))
+        .order_by("month", "application__competition__currency")
+    )
+    return [
+        {"month": row["month"], "currency": row["application__competition__currency"], "amount": row["amount"]}
+        for row in rows
     ]

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 
 from accounts.decorators import staff_required
 from grants.models import Programme
+from grants.money import format_money
 
 from . import exports, open_data, programme_results
-from .charts import target_chart
+from .charts import bar_chart, target_chart
 
 
 @staff_required
@@ -27,8 +29,39 @@ def programme_results_page(request, pk):
         "by_phase": programme_results.rollup_table(rollups, phases, "by_phase") if phases else [],
         "by_region": programme_results.rollup_table(rollups, regions, "by_region"),
         "export_tables": exports.TABLES.items(),
+        **_activity_charts(programme),
     }
     return render(request, "projects/staff/programme.html", context)
+
+
+def _activity_charts(programme) -> dict:
+    """Applications per call, awards by region and money paid per month: each a chart and its table."""
+    per_call = programme_results.applications_per_call(programme)
+    regions = programme_results.awards_by_region(programme)
+    months = programme_results.payments_per_month(programme)
+    for month in months:
+        month["label"] = date_format(month["month"], "YEAR_MONTH_FORMAT")
+        month["text"] = format_money(month["amount"], month["currency"])
+    for region in regions:
+        region["text"] = format_money(region["amount"], region["currency"])
+    return {
+        "per_call": per_call,
+        "per_call_chart": bar_chart((e["title"], e["total"], str(e["total"])) for e in per_call),
+        "regions": regions,
+        "regions_chart": bar_chart((f"{r['region']} {r['currency']}", r["count"], str(r["count"])) for r in regions),
+        "money_charts": _per_currency(months),
+    }
+
+
+def _per_currency(months) -> list[tuple]:
+    """``(currency, chart, rows)``: amounts in two currencies are never drawn on one scale."""
+    by_currency: dict[str, list] = {}
+    for month in months:
+        by_currency.setdefault(month["currency"], []).append(month)
+    return [
+        (currency, bar_chart((m["label"], m["amount"], m["text"]) for m in rows), rows)
+        for currency, rows in sorted(by_currency.items())
+    ]
 
 
 @staff_required

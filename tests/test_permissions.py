@@ -595,9 +595,7 @@ MATRIX = {
         pk=lambda w: w.programme.pk,
     ),
     "projects:staff_programme_export": staff_page(
-        downloads(
-            lambda w: f"programme-{w.programme.pk}-applications.csv", "text/csv; charset=utf-8", b"\xef\xbb\xbf"
-        ),
+        downloads(lambda w: f"programme-{w.programme.pk}-applications.csv", "text/csv; charset=utf-8", b"\xef\xbb\xbf"),
         pk=lambda w: w.programme.pk,
         table=lambda w: "applications",
         file_format=lambda w: "csv",

@@ -22,6 +22,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 R = Report.Status
+# The programme page: session and user, the programme with its funders, phases and regions, the calls,
+# committed, paid, indicators, counted sums, regions, applications per call, awards by region,
+# payments per month: the same count at any size.
+QUERIES = 16
 
 
 def _call(programme, phase=None, currency="EUR", pool="10000.00"):
@@ -139,6 +143,21 @@ def test_programme_page_shows_figures_and_says_only_accepted_reports_count(clien
     assert "<svg" in page and 'id="indicators"' in page
     assert ">72<" in page and ">8<" in page  # achieved participants and volunteers
     assert "UAH" in page
+    assert 'id="paid-per-month-EUR"' in page and 'id="paid-per-month-UAH"' in page
+    assert 'id="applications-per-call"' in page and 'id="awards-by-region"' in page
+
+
+def test_activity_figures(world):
+    programme = world["programme"]
+    per_call = {entry["title"]: entry for entry in programme_results.applications_per_call(programme)}
+    assert per_call[world["call_a"].title]["total"] == 2
+    regions = {
+        (r["region"], r["currency"]): (r["count"], r["amount"]) for r in programme_results.awards_by_region(programme)
+    }
+    assert regions[("North (PL)", "EUR")] == (2, Decimal("2500"))
+    assert regions[("South (PL)", "UAH")] == (1, Decimal("40000"))
+    months = [(m["month"], m["currency"], m["amount"]) for m in programme_results.payments_per_month(programme)]
+    assert months == [(date(2026, 1, 1), "EUR", Decimal("600")), (date(2026, 1, 1), "UAH", Decimal("40000"))]
 
 
 def _grow(world, n):
@@ -151,8 +170,8 @@ def _grow(world, n):
 def test_programme_page_uses_a_constant_number_of_queries(client, world, django_assert_max_num_queries):
     client.force_login(staff_user())
     url = reverse("projects:staff_programme", kwargs={"pk": world["programme"].pk})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(QUERIES):
         assert client.get(url).status_code == 200
     _grow(world, 6)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(QUERIES):
         assert client.get(url).status_code == 200
