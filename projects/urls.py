@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("staff/", views_portfolio.staff_dashboard, name="staff_dashboard"),
+    path("staff/portfolio/", views_portfolio.staff_portfolio, name="staff_portfolio"),
     path("staff/programmes/<int:pk>/", views_programme.programme_results_page, name="staff_programme"),
     path(
         "staff/programmes/<int:pk>/360giving.json",

@@ -589,6 +589,7 @@ MATRIX = {
     ),
     # projects: staff's dashboard, ranking and decisions
     "projects:staff_dashboard": staff_page(shows(call_title)),
+    "projects:staff_portfolio": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title)),
     "projects:staff_programme": staff_page(shows(lambda w: w.programme.name), pk=lambda w: w.programme.pk),
     "projects:staff_programme_360giving": staff_page(
         downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
