@@ -18,6 +18,11 @@ urlpatterns = [
         views_programme.programme_export,
         name="staff_programme_export",
     ),
+    path(
+        "staff/programmes/<int:pk>/donor-report.<str:file_format>",
+        views_programme.programme_donor_report,
+        name="staff_programme_donor_report",
+    ),
     path("staff/calls/<int:pk>/ranking/", views_ranking.ranking, name="staff_ranking"),
     path("staff/calls/<int:pk>/decide/", views_decisions.bulk_decide, name="staff_bulk_decide"),
     path("staff/applications/<int:pk>/decide/", views_decisions.decide, name="staff_decide"),

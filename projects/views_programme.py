@@ -1,15 +1,17 @@
 """The programme's results for its donor (staff): money, indicators against targets, open data."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from accounts.decorators import staff_required
 from grants.models import Programme
 from grants.money import format_money
 
-from . import exports, open_data, programme_results
+from . import donor_report, exports, open_data, programme_results
 from .charts import bar_chart, target_chart
 
 
@@ -92,4 +94,32 @@ def programme_export(request, pk, table, file_format):
     response = HttpResponse(exports.render(data, file_format), content_type=exports.CONTENT_TYPES[file_format])
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}-{table}.{file_format}"'
+    return response
+
+
+@staff_required
+def programme_donor_report(request, pk, file_format):
+    """The donor report, of the programme or of one phase (``?phase=``), in ``?lang=`` (default:
+    the page's language), as PDF or XLSX."""
+    programme = get_object_or_404(Programme, pk=pk)
+    if file_format not in ("pdf", "xlsx"):
+        raise Http404
+    phase_id = request.GET.get("phase", "")
+    if phase_id and not phase_id.isdigit():
+        raise Http404
+    phase = get_object_or_404(programme.phases, pk=phase_id) if phase_id else None
+    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else get_language()
+    try:
+        report = donor_report.donor_report(programme, phase)
+    except open_data.NothingToPublish as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    if file_format == "pdf":
+        body, content_type = donor_report.as_pdf(report, language), "application/pdf"
+    else:
+        body, content_type = donor_report.as_xlsx(report, language), exports.CONTENT_TYPES["xlsx"]
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    suffix = f"-phase-{phase.pk}" if phase else ""
+    response["Content-Disposition"] = f'attachment; filename="donor-report-{programme.pk}{suffix}.{file_format}"'
     return response

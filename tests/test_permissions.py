@@ -595,6 +595,11 @@ MATRIX = {
         downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
         pk=lambda w: w.programme.pk,
     ),
+    "projects:staff_programme_donor_report": staff_page(
+        downloads(lambda w: f"donor-report-{w.programme.pk}.pdf", "application/pdf", b"%PDF"),
+        pk=lambda w: w.programme.pk,
+        file_format=lambda w: "pdf",
+    ),
     "projects:staff_programme_export": staff_page(
         downloads(lambda w: f"programme-{w.programme.pk}-applications.csv", "text/csv; charset=utf-8", b"\xef\xbb\xbf"),
         pk=lambda w: w.programme.pk,
