@@ -128,3 +128,30 @@ def as_pdf(report: DonorReport, language: str) -> bytes:
     pdf.set_font("DejaVu", size=10)
     pdf.write_html(html, font_family="DejaVu")
     return bytes(pdf.output())
+
+
+def brochure_pdf(programme, language: str) -> bytes:
+    """The best-practices brochure: the programme's good practices, in their public version only."""
+    from fpdf import FPDF
+
+    practices = public_good_practices(programme)
+    if not practices:
+        raise NothingToPublish(
+            _("“%(programme)s” has no good practices yet: there is no brochure to make.")
+            % {"programme": programme.name}
+        )
+    with translation.override(language):
+        title = _("Good practices: %(programme)s") % {"programme": programme.name}
+        html = render_to_string(
+            "projects/brochure.html", {"programme": programme, "practices": practices, "title": title}
+        )
+    pdf = FPDF(format="A5")
+    pdf.set_title(title)
+    pdf.set_creator("Small Grants")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    pdf.set_margins(15, 15, 15)
+    pdf.set_font("DejaVu", size=10)
+    pdf.write_html(html, font_family="DejaVu")
+    return bytes(pdf.output())

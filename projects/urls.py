@@ -23,6 +23,11 @@ urlpatterns = [
         views_programme.programme_donor_report,
         name="staff_programme_donor_report",
     ),
+    path(
+        "staff/programmes/<int:pk>/good-practices.pdf",
+        views_programme.programme_brochure,
+        name="staff_programme_brochure",
+    ),
     path("staff/calls/<int:pk>/ranking/", views_ranking.ranking, name="staff_ranking"),
     path("staff/calls/<int:pk>/decide/", views_decisions.bulk_decide, name="staff_bulk_decide"),
     path("staff/applications/<int:pk>/decide/", views_decisions.decide, name="staff_decide"),

@@ -123,3 +123,18 @@ def programme_donor_report(request, pk, file_format):
     suffix = f"-phase-{phase.pk}" if phase else ""
     response["Content-Disposition"] = f'attachment; filename="donor-report-{programme.pk}{suffix}.{file_format}"'
     return response
+
+
+@staff_required
+def programme_brochure(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else get_language()
+    try:
+        body = donor_report.brochure_pdf(programme, language)
+    except open_data.NothingToPublish as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="good-practices-{programme.pk}.pdf"'
+    return response

@@ -595,6 +595,10 @@ MATRIX = {
         downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
         pk=lambda w: w.programme.pk,
     ),
+    # The world has no good practice: staff are sent back to the programme with a message.
+    "projects:staff_programme_brochure": staff_page(
+        redirects(url("projects:staff_programme", pk=lambda w: w.programme.pk)), pk=lambda w: w.programme.pk
+    ),
     "projects:staff_programme_donor_report": staff_page(
         downloads(lambda w: f"donor-report-{w.programme.pk}.pdf", "application/pdf", b"%PDF"),
         pk=lambda w: w.programme.pk,

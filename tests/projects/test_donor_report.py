@@ -9,8 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from applications.models import Application
 from grants.models import Indicator, ProgrammeIndicator, ProgrammePhase
-from projects.models import IndicatorValue, Report
+from projects.models import GoodPractice, IndicatorValue, Report
 from tests.factories import CompetitionFactory, GroupFactory, ProgrammeFactory, funded_application, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,18 @@ def test_another_programmes_phase_is_404_and_empty_programme_a_message(client, w
     empty = ProgrammeFactory(name="Nothing")
     url = reverse("projects:staff_programme_donor_report", kwargs={"pk": empty.pk, "file_format": "pdf"})
     assert "nothing to report" in client.get(url, follow=True).content.decode()
+
+
+def test_brochure_holds_the_public_good_practices_only(client, world):
+    hidden = Application.objects.get(title="Secret hub")
+    GoodPractice.objects.create(application=hidden, summary="A safe room for meetings.")
+    url = reverse("projects:staff_programme_brochure", kwargs={"pk": world["programme"].pk})
+    response = client.get(url)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "A safe room for meetings." in text and "Quiet hubs" in text
+    assert "Hidden Hub" not in text and "Secret hub" not in text
+
+
+def test_no_good_practices_gives_a_message(client, world):
+    url = reverse("projects:staff_programme_brochure", kwargs={"pk": world["programme"].pk})
+    assert "no brochure to make" in client.get(url, follow=True).content.decode()
