@@ -145,7 +145,7 @@ def brochure_pdf(programme, language: str) -> bytes:
         html = render_to_string(
             "projects/brochure.html", {"programme": programme, "practices": practices, "title": title}
         )
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("Small Grants")
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
