@@ -14,6 +14,7 @@ from projects import programme_results
 from projects.models import IndicatorValue, PaymentTranche, Report
 from tests.factories import (
     CompetitionFactory,
+    GroupFactory,
     ProgrammeFactory,
     RegionFactory,
     funded_application,
@@ -175,3 +176,47 @@ def test_programme_page_uses_a_constant_number_of_queries(client, world, django_
     _grow(world, 6)
     with django_assert_max_num_queries(QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_a_call_chooses_among_its_own_programmes_indicators(world):
+    from grants.forms import IndicatorFormSet
+
+    ProgrammeIndicator.objects.create(programme=ProgrammeFactory(), name="Elsewhere", target=1)
+    choices = IndicatorFormSet(instance=world["call_b"], prefix="indicators").forms[0].fields["programme_indicator"]
+    assert {pi.name for pi in choices.queryset} == {"Participants", "Volunteers"}
+
+
+def _bulk_awarded(call, n):
+    """``n`` awarded applications in ``call``, inserted in bulk (the page must not care how many)."""
+    from applications.models import Application
+
+    groups = [GroupFactory() for _ in range(20)]
+    Application.objects.bulk_create(
+        Application(
+            competition=call,
+            group=groups[i % 20],
+            region=groups[i % 20].region,
+            reference=f"BULK-{i:05d}",
+            title="Bulk",
+            status=Application.Status.AWARDED,
+            requested_amount=Decimal("100"),
+            awarded_amount=Decimal("100"),
+        )
+        for i in range(n)
+    )
+
+
+def test_programme_page_and_portfolio_queries_at_10000_applications(client, world, django_assert_max_num_queries):
+    client.force_login(staff_user())
+    programme_url = reverse("projects:staff_programme", kwargs={"pk": world["programme"].pk})
+    portfolio_url = reverse("projects:staff_portfolio")
+    with django_assert_max_num_queries(QUERIES):
+        assert client.get(programme_url).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(portfolio_url).status_code == 200
+    _bulk_awarded(world["call_a"], 10_000)
+    with django_assert_max_num_queries(QUERIES):
+        page = client.get(programme_url).content.decode()
+    assert "10,002" in page or "10002" in page  # the call's applications counted in SQL
+    with django_assert_max_num_queries(14):
+        assert client.get(portfolio_url).status_code == 200
