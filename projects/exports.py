@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_programme_staff
-from applications.identity import export_group_names
+from applications.identity import IDENTITY_PERMISSION, export_group_names
 from applications.models import Application
 from grants.models import Competition, Indicator
 from reviews.models import Review
@@ -62,35 +62,45 @@ def _identity_rows(queryset):
     return queryset.values_list("pk", "competition_id", "group_id", "group__name", "group__code_name")
 
 
+# The answers of the application form, in its order.
+ANSWER_FIELDS = ("summary", "problem", "activities", "expected_results", "beneficiaries")
+
+
+def _may_read_answers(user, confidential: bool) -> bool:
+    """Staff read the answers; a confidential call's (which may name people and places) only with
+    the identity permission. Outsiders never: the file may travel."""
+    if user is None or not is_programme_staff(user):
+        return False
+    return not confidential or user.has_perm(IDENTITY_PERMISSION)
+
+
 def applications_table(programme, user) -> Table:
+    """Submitted applications with the answers of the form where the user may read them; a
+    confidential call's region is left out where its group's name is."""
     applications = _applications(programme).order_by("competition__opens_at", "reference")
     names = _group_names(programme, user, _identity_rows(applications), "export: applications")
-    rows = [
-        [
-            a["reference"],
-            a["competition__title"],
-            names[a["pk"]],
-            a["title"],
-            str(Application.Status(a["status"]).label),
-            a["region__name"] or "",
-            a["requested_amount"],
-            a["awarded_amount"],
-            a["competition__currency"],
-            a["submitted_at"].date() if a["submitted_at"] else None,
-        ]
-        for a in applications.values(
-            "pk",
-            "reference",
-            "competition__title",
-            "title",
-            "status",
-            "region__name",
-            "requested_amount",
-            "awarded_amount",
-            "competition__currency",
-            "submitted_at",
+    fields = ("pk", "reference", "competition__title", "competition__confidential", "title", "status")
+    fields += ("region__name", "requested_amount", "awarded_amount", "competition__currency", "submitted_at")
+    rows = []
+    for a in applications.values(*fields, *ANSWER_FIELDS):
+        confidential = a["competition__confidential"]
+        readable = _may_read_answers(user, confidential)
+        shown_region = readable or not confidential
+        rows.append(
+            [
+                a["reference"],
+                a["competition__title"],
+                names[a["pk"]],
+                a["title"] if readable or not confidential else "",
+                str(Application.Status(a["status"]).label),
+                (a["region__name"] or "") if shown_region else "",
+                a["requested_amount"],
+                a["awarded_amount"],
+                a["competition__currency"],
+                a["submitted_at"].date() if a["submitted_at"] else None,
+            ]
+            + [a[name] if readable else "" for name in ANSWER_FIELDS]
         )
-    ]
     header = [
         _("Reference"),
         _("Call"),
@@ -103,6 +113,7 @@ def applications_table(programme, user) -> Table:
         _("Currency"),
         _("Submitted"),
     ]
+    header += [str(Application._meta.get_field(name).verbose_name) for name in ANSWER_FIELDS]
     return Table(str(TABLES["applications"]), header, rows)
 
 

@@ -18,6 +18,7 @@ from tests.factories import (
     CriterionFactory,
     GroupFactory,
     ProgrammeFactory,
+    RegionFactory,
     funded_application,
     reviewer_user,
     staff_user,
@@ -34,7 +35,11 @@ def programme():
     secret = CompetitionFactory(programme=programme, title="Quiet help", confidential=True)
     funded = funded_application(competition=call, group=GroupFactory(name="Żółta Łąka"), amount=Decimal("800"))
     PaymentTranche.objects.create(application=funded, label="Підписання", amount=Decimal("800"))
-    hidden = ApplicationFactory(competition=secret, group=GroupFactory(name="Secret Circle"), status="submitted")
+    hidden = ApplicationFactory(
+        competition=secret,
+        group=GroupFactory(name="Secret Circle", region=RegionFactory(name="Hrodna district")),
+        status="submitted",
+    )
     CriterionFactory(competition=call)
     submitted_review(
         ApplicationFactory(competition=call, status="reviewed"),
@@ -56,6 +61,16 @@ def test_applications_csv_names_confidential_groups_by_code_for_outsiders(progra
     assert "Secret Circle" not in text
     assert f"Group {programme['hidden'].group.code_name}" in text
     assert rows[0][0] == "Reference"
+    assert programme["hidden"].summary not in text  # outsiders never get the answers
+    assert programme["hidden"].group.region.name not in text
+
+
+def test_staff_get_the_answers_but_not_of_confidential_calls_without_the_permission(programme):
+    table = exports.programme_table(programme["programme"], "applications", staff_user())
+    by_reference = {row[0]: row for row in table.rows}
+    summary_column = table.header.index("summary")
+    assert by_reference[programme["funded"].reference][summary_column] == programme["funded"].summary
+    assert by_reference[programme["hidden"].reference][summary_column] == ""
 
 
 def test_reviewer_names_only_for_staff(programme):
