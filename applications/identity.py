@@ -9,6 +9,7 @@ group, where), which staff can read at ``applications:staff_identity_log``.
 
 from dataclasses import dataclass
 
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_programme_staff
@@ -103,3 +104,25 @@ def group_page_identity(group, user, *, purpose: str) -> GroupIdentity:
     if confidential is None:
         return _identity(group, True)
     return group_identity(group, confidential.competition, user, purpose=purpose)
+
+
+# --- open data ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDataRecipient:
+    """How a group is published in open data (360Giving): the world is the outsider."""
+
+    id: str
+    name: str
+    anonymised: bool
+
+
+def open_data_recipient(group, competition, *, prefix: str) -> OpenDataRecipient:
+    """Confidential and emergency calls' grantees get a generic name and a stable pseudonymous id
+    (an HMAC of the group, keyed by the site's secret: the same group keeps the same id from one
+    file to the next, yet nobody can go back from the id to the group)."""
+    if competition.confidential or competition.emergency:  # never named in open data
+        digest = salted_hmac("open-data-recipient", str(group.pk)).hexdigest()[:16]
+        return OpenDataRecipient(f"360G-{prefix}-{digest}", _("Anonymous community group"), True)
+    return OpenDataRecipient(f"360G-{prefix}-group-{group.pk}", group.name, False)

@@ -102,13 +102,13 @@ def load(size):
 
     import notifications.services
 
-    real = notifications.services._enqueue_send
-    notifications.services._enqueue_send = lambda message_id: None
+    real = notifications.services.publish_send
+    notifications.services.publish_send = lambda message_id: None
     try:
         world = build_world()
         data = pad(world, size)
     finally:
-        notifications.services._enqueue_send = real
+        notifications.services.publish_send = real
     clients = {}
     for role in ROLES:
         clients[role] = Client()

@@ -205,6 +205,14 @@ OUTBOX_RETRY_HOURS = env.int("SMALLGRANTS_EMAIL_RETRY_HOURS", default=48)
 SITE_BASE_URL = env.str("SMALLGRANTS_BASE_URL", default="http://127.0.0.1:8000")
 # The name e-mails and pages give the service (the NGO's own name for it).
 SITE_NAME = env.str("SMALLGRANTS_SITE_NAME", default="Small Grants")
+# 360Giving open data: the publisher's registered prefix (ids are 360G-<prefix>-...), the NGO as
+# funding organisation (an org-id such as XI-EORI-... or GB-CHC-...), and the regrantType code
+# (codelist regrantType) marking these grants as onward grants of donors' money.
+GIVING360_PREFIX = env.str("SMALLGRANTS_360G_PREFIX", default="smallgrants")
+GIVING360_FUNDER_ID = env.str("SMALLGRANTS_360G_FUNDER_ID", default="")
+GIVING360_FUNDER_NAME = env.str("SMALLGRANTS_360G_FUNDER_NAME", default=SITE_NAME)
+GIVING360_REGRANT_TYPE = env.str("SMALLGRANTS_360G_REGRANT_TYPE", default="FRG010")
+GIVING360_LICENSE = env.str("SMALLGRANTS_360G_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 
 # Sessions in the shared cache, written through to the database: any web machine behind a load
 # balancer reads any session, and a cache restart logs nobody out.

@@ -29,7 +29,8 @@ TIME_ZONE_CHOICES = [
 
 # The call form's sections: (legend, fields).
 CALL_SECTIONS = [
-    (_("The call"), ["programme", "title", "slug", "description", "rules", "is_published", "confidential"]),
+    (_("The call"), ["programme", "phase", "title", "slug", "description", "rules", "is_published", "confidential",
+                     "emergency"]),
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
@@ -52,6 +53,7 @@ class CompetitionForm(forms.ModelForm):
         model = Competition
         fields = [
             "programme",
+            "phase",
             "title",
             "slug",
             "description",
@@ -81,6 +83,7 @@ class CompetitionForm(forms.ModelForm):
             "final_report_days",
             "alert_after_days",
             "confidential",
+            "emergency",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -102,6 +105,9 @@ class CompetitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at", "review_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        phase = self.fields["phase"]
+        phase.queryset = phase.queryset.select_related("programme")
+        phase.label_from_instance = lambda item: f"{item.programme} · {item.name}"
         slug = self.fields["slug"]
         slug.label = _("Name in the web address")
         slug.help_text = _(
@@ -161,9 +167,24 @@ CriterionFormSet = inlineformset_factory(
 )
 
 
-IndicatorFormSet = inlineformset_factory(
-    Competition, Indicator, formset=RowsFormSet, fields=["name", "position"], extra=1, can_delete=True
-)
+class IndicatorFormSet(
+    inlineformset_factory(
+        Competition,
+        Indicator,
+        formset=RowsFormSet,
+        fields=["name", "programme_indicator", "position"],
+        extra=1,
+        can_delete=True,
+    )
+):
+    """The call's indicators; each may add to one of its programme's indicators (the call chooses
+    which of them apply)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields["programme_indicator"]
+        programme_id = self.instance.programme_id if self.instance.pk else None
+        field.queryset = field.queryset.filter(programme_id=programme_id) if programme_id else field.queryset.none()
 
 
 EligibilityQuestionFormSet = inlineformset_factory(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
+from .models_questions import CallFormVersion, EligibilityQuestion  # noqa: F401 - models of this app
 from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -48,10 +49,72 @@ class Programme(models.Model):
         ),
     )
 
+    # The programme as the donor's project: what the NGO must report upward.
+    currency = models.CharField(_("currency of the budget"), max_length=3, choices=CURRENCIES, default="EUR")
+    total_budget = money_field(_("total budget"), null=True, blank=True)
+    donor_share = money_field(_("donor's contribution"), null=True, blank=True)
+    co_funding = money_field(_("co-funding"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=[sane_date])
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[sane_date])
+    regions = models.ManyToManyField(Region, verbose_name=_("regions covered"), blank=True, related_name="programmes")
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeFunder(models.Model):
+    """One of the programme's funders (an EU project has the EU and often a co-funder)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funders")
+    name = models.CharField(_("name"), max_length=200)
+    contribution = money_field(_("contribution (in the programme's currency)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammePhase(models.Model):
+    """A stage of a programme with its own dates; its calls belong to it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"), validators=[sane_date])
+    ends_on = models.DateField(_("ends on"), validators=[sane_date])
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["programme", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="phase_period_ordered")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeIndicator(models.Model):
+    """An indicator defined once for the programme, with the target promised to the donor."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=200)
+    target = models.PositiveIntegerField(_("target"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("programme indicator")
+        verbose_name_plural = _("programme indicators")
+        ordering = ["programme", "position", "pk"]
 
     def __str__(self):
         return self.name
@@ -70,6 +133,14 @@ class Competition(models.Model):
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    phase = models.ForeignKey(
+        ProgrammePhase,
+        verbose_name=_("phase"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competitions",
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, unique=True)
@@ -141,6 +212,11 @@ class Competition(models.Model):
         default=False,
         help_text=_("Never name the grantees in public pages or exports for outsiders."),
     )
+    emergency = models.BooleanField(
+        _("emergency support"),
+        default=False,
+        help_text=_("Grants of emergency calls are anonymised in open data, like confidential ones."),
+    )
     award_confirmation_threshold = money_field(
         _("awards above this need a second staff member"),
         null=True,
@@ -193,6 +269,11 @@ class Competition(models.Model):
 
     def get_absolute_url(self):
         return reverse("grants:call_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.phase_id and self.programme_id and self.phase.programme_id != self.programme_id:
+            raise ValidationError({"phase": _("This phase belongs to another programme.")})
 
     @property
     def hides_groups_from_reviewers(self) -> bool:
@@ -252,108 +333,26 @@ class Indicator(models.Model):
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=200)
+    programme_indicator = models.ForeignKey(
+        ProgrammeIndicator,
+        verbose_name=_("programme indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_indicators",
+        help_text=_("The programme's indicator this figure adds to."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["competition", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "programme_indicator"], name="call_indicator_once_per_programme_indicator"
+            )
+        ]
 
     def __str__(self):
         return self.name
-
-
-class EligibilityQuestion(models.Model):
-    """A question a group answers before it may start an application (yes/no or a choice), with
-    the answers that qualify and the plain words that tell a group why another answer does not.
-
-    Asked before a draft exists, so that nobody writes a whole application to learn at Submit that
-    the call was never meant for them."""
-
-    class Kind(models.TextChoices):
-        YES_NO = "yes_no", _("Yes or no")
-        CHOICE = "choice", _("One choice from a list")
-
-    competition = models.ForeignKey(
-        Competition, verbose_name=_("call"), on_delete=models.CASCADE, related_name="eligibility_questions"
-    )
-    text = models.CharField(_("question"), max_length=300)
-    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices, default=Kind.YES_NO)
-    options = models.TextField(
-        _("choices"), blank=True, max_length=2000, help_text=_("For a choice: one answer per line.")
-    )
-    qualifying = models.TextField(
-        _("answers that qualify"),
-        blank=True,
-        max_length=2000,
-        help_text=_("For a choice: the qualifying answers, one per line, written as in the choices."),
-    )
-    yes_qualifies = models.BooleanField(
-        _("“Yes” qualifies"),
-        default=True,
-        help_text=_("For a yes/no question: untick if “No” is the answer that qualifies."),
-    )
-    refusal = models.CharField(
-        _("why another answer may not apply"),
-        max_length=300,
-        help_text=_(
-            "Shown to a group whose answer does not qualify, e.g. "
-            "“This call funds only groups of at least three people.”"
-        ),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("eligibility question")
-        verbose_name_plural = _("eligibility questions")
-        ordering = ["competition", "position", "pk"]
-
-    def __str__(self):
-        return self.text
-
-    @staticmethod
-    def _lines(text) -> list[str]:
-        return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-    def answer_choices(self) -> list[tuple[str, str]]:
-        """(value, label) pairs: yes/no are stored as "yes"/"no" and shown translated."""
-        if self.kind == self.Kind.YES_NO:
-            return [("yes", _("Yes")), ("no", _("No"))]
-        return [(option, option) for option in self._lines(self.options)]
-
-    def qualifies(self, answer) -> bool:
-        if self.kind == self.Kind.YES_NO:
-            return answer == ("yes" if self.yes_qualifies else "no")
-        return answer in self._lines(self.qualifying)
-
-    def clean(self):
-        if self.kind != self.Kind.CHOICE:
-            return
-        options, qualifying = self._lines(self.options), self._lines(self.qualifying)
-        if len(options) < 2:
-            raise ValidationError({"options": _("Give at least two choices, one per line.")})
-        if len(set(options)) != len(options):
-            raise ValidationError({"options": _("Each choice must be different.")})
-        if not qualifying:
-            raise ValidationError({"qualifying": _("Name at least one answer that qualifies.")})
-        unknown = [answer for answer in qualifying if answer not in options]
-        if unknown:
-            raise ValidationError({"qualifying": _("“%(answer)s” is not one of the choices.") % {"answer": unknown[0]}})
-
-
-class CallFormVersion(models.Model):
-    """Every version of a call's own questions, kept so that the answers given to an older version
-    stay readable with the questions they answered."""
-
-    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="form_versions")
-    version = models.PositiveIntegerField(_("version"))
-    definition = models.JSONField(_("questions"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("version of a call's questions")
-        verbose_name_plural = _("versions of a call's questions")
-        constraints = [models.UniqueConstraint(fields=["competition", "version"], name="one_form_version_number")]
-
-    def __str__(self):
-        return f"{self.competition_id} v{self.version}"

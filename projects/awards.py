@@ -133,7 +133,7 @@ def award_reduce(*, application, amount, by, reason) -> Application:
 
 @transaction.atomic
 def tranches_set(*, application, rows, by) -> list[PaymentTranche]:
-    """Replace the unpaid tranches of an award. ``rows``: ``[{"label", "amount"}]`` for the unpaid part.
+    """Replace the unpaid tranches of an award. ``rows``: ``[{"label", "amount", "due_on"}]`` for the unpaid part.
 
     Paid tranches stay as they are; all tranches together must add up exactly to the award.
     """
@@ -152,7 +152,9 @@ def tranches_set(*, application, rows, by) -> list[PaymentTranche]:
     locked.tranches.filter(paid_on__isnull=True).delete()
     start = len(paid)
     created = [
-        PaymentTranche.objects.create(application=locked, position=start + i, label=r["label"], amount=r["amount"])
+        PaymentTranche.objects.create(
+            application=locked, position=start + i, label=r["label"], amount=r["amount"], due_on=r.get("due_on")
+        )
         for i, r in enumerate(rows)
     ]
     currency = locked.competition.currency

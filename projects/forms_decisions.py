@@ -51,6 +51,7 @@ class DeclineForm(LimitedForm):
 
 class TrancheForm(LimitedForm):
     label = forms.CharField(label=_("When"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     amount = forms.DecimalField(
         label=_("Amount"),
         max_digits=14,

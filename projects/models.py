@@ -64,6 +64,7 @@ class PaymentTranche(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     label = models.CharField(_("when"), max_length=200, help_text=_("For example: on signature of the contract."))
     amount = money_field(_("amount"))
+    due_on = models.DateField(_("due"), null=True, blank=True, validators=[sane_date])
     paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[sane_date])
     marked_paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

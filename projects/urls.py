@@ -1,11 +1,33 @@
 from django.urls import path
 
-from . import views_decisions, views_mentoring, views_portfolio, views_ranking, views_reports
+from . import views_decisions, views_mentoring, views_portfolio, views_programme, views_ranking, views_reports
 
 app_name = "projects"
 
 urlpatterns = [
     path("staff/", views_portfolio.staff_dashboard, name="staff_dashboard"),
+    path("staff/portfolio/", views_portfolio.staff_portfolio, name="staff_portfolio"),
+    path("staff/programmes/<int:pk>/", views_programme.programme_results_page, name="staff_programme"),
+    path(
+        "staff/programmes/<int:pk>/360giving.json",
+        views_programme.programme_360giving,
+        name="staff_programme_360giving",
+    ),
+    path(
+        "staff/programmes/<int:pk>/export/<str:table>.<str:file_format>",
+        views_programme.programme_export,
+        name="staff_programme_export",
+    ),
+    path(
+        "staff/programmes/<int:pk>/donor-report.<str:file_format>",
+        views_programme.programme_donor_report,
+        name="staff_programme_donor_report",
+    ),
+    path(
+        "staff/programmes/<int:pk>/good-practices.pdf",
+        views_programme.programme_brochure,
+        name="staff_programme_brochure",
+    ),
     path("staff/calls/<int:pk>/ranking/", views_ranking.ranking, name="staff_ranking"),
     path("staff/calls/<int:pk>/decide/", views_decisions.bulk_decide, name="staff_bulk_decide"),
     path("staff/applications/<int:pk>/decide/", views_decisions.decide, name="staff_decide"),

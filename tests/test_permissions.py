@@ -603,6 +603,27 @@ MATRIX = {
     ),
     # projects: staff's dashboard, ranking and decisions
     "projects:staff_dashboard": staff_page(shows(call_title)),
+    "projects:staff_portfolio": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title)),
+    "projects:staff_programme": staff_page(shows(lambda w: w.programme.name), pk=lambda w: w.programme.pk),
+    "projects:staff_programme_360giving": staff_page(
+        downloads(lambda w: f"360giving-programme-{w.programme.pk}.json", "application/json; charset=utf-8", b"{"),
+        pk=lambda w: w.programme.pk,
+    ),
+    # The world has no good practice: staff are sent back to the programme with a message.
+    "projects:staff_programme_brochure": staff_page(
+        redirects(url("projects:staff_programme", pk=lambda w: w.programme.pk)), pk=lambda w: w.programme.pk
+    ),
+    "projects:staff_programme_donor_report": staff_page(
+        downloads(lambda w: f"donor-report-{w.programme.pk}.pdf", "application/pdf", b"%PDF"),
+        pk=lambda w: w.programme.pk,
+        file_format=lambda w: "pdf",
+    ),
+    "projects:staff_programme_export": staff_page(
+        downloads(lambda w: f"programme-{w.programme.pk}-applications.csv", "text/csv; charset=utf-8", b"\xef\xbb\xbf"),
+        pk=lambda w: w.programme.pk,
+        table=lambda w: "applications",
+        file_format=lambda w: "csv",
+    ),
     "projects:staff_ranking": staff_page(shows(call_title, lambda w: w.under_review.reference), **CALL),
     "projects:staff_bulk_decide": staff_post(redirects(url("projects:staff_ranking", **CALL)), **CALL),
     "projects:staff_decide": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title), **FUNDED),

@@ -14,7 +14,16 @@ from accounts.roles import grant_role
 from applications import services as application_services
 from applications.clarifications import clarification_ask
 from applications.models import ApplicantGroup, Application, GroupMembership
-from grants.models import Competition, EligibilityQuestion, Programme, RubricCriterion
+from grants.models import (
+    Competition,
+    EligibilityQuestion,
+    Indicator,
+    Programme,
+    ProgrammeFunder,
+    ProgrammeIndicator,
+    ProgrammePhase,
+    RubricCriterion,
+)
 from grants.services import call_form_replace
 from projects import awards, mentoring
 from regions.models import Region
@@ -73,9 +82,40 @@ def load_demo_data() -> dict:
         name="Carpathian Neighbourhood Fund",
         funder_name="Foundation for Local Democracy (demo)",
         description="Small grants for informal groups that make their neighbourhood better.",
+        currency="EUR",
+        total_budget=Decimal("667111.40"),
+        donor_share=Decimal("500000"),
+        co_funding=Decimal("167111.40"),
+        starts_on=today - timedelta(days=400),
+        ends_on=today + timedelta(days=1060),
     )
+    programme.regions.set(regions.values())
+    ProgrammeFunder.objects.create(
+        programme=programme, name="Foundation for Local Democracy (demo)", contribution=Decimal("500000")
+    )
+    ProgrammeFunder.objects.create(
+        programme=programme, name="Regional co-funders (demo)", contribution=Decimal("167111.40")
+    )
+    first_phase = ProgrammePhase.objects.create(
+        programme=programme, name="Phase 1", starts_on=today - timedelta(days=400), ends_on=today + timedelta(days=60)
+    )
+    second_phase = ProgrammePhase.objects.create(
+        programme=programme, name="Phase 2", starts_on=today + timedelta(days=61), ends_on=today + timedelta(days=1060)
+    )
+    targets = [
+        ProgrammeIndicator.objects.create(programme=programme, name=name, target=target, position=position)
+        for position, (name, target) in enumerate(
+            [
+                ("Participants", 5000),
+                ("Volunteers engaged", 130),
+                ("Training events", 500),
+                ("Initiatives carried out", 59),
+            ]
+        )
+    ]
     open_call = Competition.objects.create(
         programme=programme,
+        phase=second_phase,
         title="Backyard initiatives 2027",
         slug="backyard-2027",
         description="Up to 5 000 EUR for informal groups improving shared spaces: yards, squares, "
@@ -102,6 +142,7 @@ def load_demo_data() -> dict:
     _shape_backyard_call(open_call)
     closed_call = Competition.objects.create(
         programme=programme,
+        phase=first_phase,
         title="Independent local media 2026",
         slug="local-media-2026",
         description="Grants for small independent local media and citizen journalism.",
@@ -121,6 +162,8 @@ def load_demo_data() -> dict:
         reviewers_per_application=2,
     )
     for call in (open_call, closed_call):
+        for position, target in enumerate(targets):
+            Indicator.objects.create(competition=call, name=target.name, programme_indicator=target, position=position)
         for position, (name, description, weight, max_score) in enumerate(RUBRIC):
             RubricCriterion.objects.create(
                 competition=call,

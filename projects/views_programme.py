@@ -1,0 +1,140 @@
+"""The programme's results for its donor (staff): money, indicators against targets, open data."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+from accounts.decorators import staff_required
+from grants.models import Programme
+from grants.money import format_money
+
+from . import donor_report, exports, open_data, programme_results
+from .charts import bar_chart, target_chart
+
+
+@staff_required
+def programme_results_page(request, pk):
+    programme = get_object_or_404(Programme.objects.prefetch_related("funders", "phases", "regions"), pk=pk)
+    calls = programme_results.programme_calls(programme)
+    rollups = programme_results.indicator_rollups(programme)
+    phases = list(programme.phases.all())
+    regions = programme_results.rollup_regions(rollups)
+    context = {
+        "programme": programme,
+        "money": programme_results.programme_money(programme, calls),
+        "rollups": rollups,
+        "chart": target_chart((r.indicator.name, r.achieved, r.target) for r in rollups),
+        "by_call": programme_results.rollup_table(rollups, calls, "by_call"),
+        "by_phase": programme_results.rollup_table(rollups, phases, "by_phase") if phases else [],
+        "by_region": programme_results.rollup_table(rollups, regions, "by_region"),
+        "export_tables": exports.TABLES.items(),
+        **_activity_charts(programme),
+    }
+    return render(request, "projects/staff/programme.html", context)
+
+
+def _activity_charts(programme) -> dict:
+    """Applications per call, awards by region and money paid per month: each a chart and its table."""
+    per_call = programme_results.applications_per_call(programme)
+    regions = programme_results.awards_by_region(programme)
+    months = programme_results.payments_per_month(programme)
+    for month in months:
+        month["label"] = date_format(month["month"], "YEAR_MONTH_FORMAT")
+        month["text"] = format_money(month["amount"], month["currency"])
+    for region in regions:
+        region["text"] = format_money(region["amount"], region["currency"])
+    return {
+        "per_call": per_call,
+        "per_call_chart": bar_chart((e["title"], e["total"], str(e["total"])) for e in per_call),
+        "regions": regions,
+        "regions_chart": bar_chart((f"{r['region']} {r['currency']}", r["count"], str(r["count"])) for r in regions),
+        "money_charts": _per_currency(months),
+    }
+
+
+def _per_currency(months) -> list[tuple]:
+    """``(currency, chart, rows)``: amounts in two currencies are never drawn on one scale."""
+    by_currency: dict[str, list] = {}
+    for month in months:
+        by_currency.setdefault(month["currency"], []).append(month)
+    return [
+        (currency, bar_chart((m["label"], m["amount"], m["text"]) for m in rows), rows)
+        for currency, rows in sorted(by_currency.items())
+    ]
+
+
+@staff_required
+def programme_360giving(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    try:
+        body = open_data.programme_package_json(programme)
+    except open_data.NothingToPublish as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="360giving-programme-{programme.pk}.json"'
+    return response
+
+
+@staff_required
+def programme_export(request, pk, table, file_format):
+    """One of the programme's tables as CSV or XLSX; an empty table sends staff back with a message."""
+    programme = get_object_or_404(Programme, pk=pk)
+    if table not in exports.BUILDERS or file_format not in exports.FORMATS:
+        raise Http404
+    try:
+        data = exports.programme_table(programme, table, request.user)
+    except exports.NothingToExport as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    response = HttpResponse(exports.render(data, file_format), content_type=exports.CONTENT_TYPES[file_format])
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}-{table}.{file_format}"'
+    return response
+
+
+@staff_required
+def programme_donor_report(request, pk, file_format):
+    """The donor report, of the programme or of one phase (``?phase=``), in ``?lang=`` (default:
+    the page's language), as PDF or XLSX."""
+    programme = get_object_or_404(Programme, pk=pk)
+    if file_format not in ("pdf", "xlsx"):
+        raise Http404
+    phase_id = request.GET.get("phase", "")
+    if phase_id and not phase_id.isdigit():
+        raise Http404
+    phase = get_object_or_404(programme.phases, pk=phase_id) if phase_id else None
+    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else get_language()
+    try:
+        report = donor_report.donor_report(programme, phase)
+    except open_data.NothingToPublish as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    if file_format == "pdf":
+        body, content_type = donor_report.as_pdf(report, language), "application/pdf"
+    else:
+        body, content_type = donor_report.as_xlsx(report, language), exports.CONTENT_TYPES["xlsx"]
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    suffix = f"-phase-{phase.pk}" if phase else ""
+    response["Content-Disposition"] = f'attachment; filename="donor-report-{programme.pk}{suffix}.{file_format}"'
+    return response
+
+
+@staff_required
+def programme_brochure(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else get_language()
+    try:
+        body = donor_report.brochure_pdf(programme, language)
+    except open_data.NothingToPublish as empty:
+        messages.warning(request, str(empty))
+        return redirect("projects:staff_programme", pk=programme.pk)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'attachment; filename="good-practices-{programme.pk}.pdf"'
+    return response
