@@ -17,8 +17,8 @@ from applications.identity import open_data_recipient
 from grants.money import format_money
 
 from . import programme_results
-from .letters import FONT_DIR
 from .open_data import NothingToPublish, programme_grants
+from .pdf import html_to_pdf
 from .selectors import public_good_practices
 
 
@@ -111,29 +111,16 @@ def as_xlsx(report: DonorReport, language: str) -> bytes:
 
 
 def as_pdf(report: DonorReport, language: str) -> bytes:
-    from fpdf import FPDF
-
     with translation.override(language):
         title = report_title(report)
         html = render_to_string(
             "projects/donor_report.html", {"report": report, "title": title, "today": timezone.localdate()}
         )
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_creator("Small Grants")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_margins(15, 15, 15)
-    pdf.set_font("DejaVu", size=10)
-    pdf.write_html(html, font_family="DejaVu")
-    return bytes(pdf.output())
+    return html_to_pdf(html, title=title)
 
 
 def brochure_pdf(programme, language: str) -> bytes:
     """The best-practices brochure: the programme's good practices, in their public version only."""
-    from fpdf import FPDF
-
     practices = public_good_practices(programme)
     if not practices:
         raise NothingToPublish(
@@ -145,13 +132,4 @@ def brochure_pdf(programme, language: str) -> bytes:
         html = render_to_string(
             "projects/brochure.html", {"programme": programme, "practices": practices, "title": title}
         )
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_creator("Small Grants")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_margins(15, 15, 15)
-    pdf.set_font("DejaVu", size=10)
-    pdf.write_html(html, font_family="DejaVu")
-    return bytes(pdf.output())
+    return html_to_pdf(html, title=title)

@@ -1,15 +1,9 @@
-"""The award letter as a PDF, rendered from a template in the group's language.
+"""The award letter as a PDF, rendered from a template in the group's language (``pdf.py`` draws it)."""
 
-fpdf2 (pure Python) draws the PDF; the DejaVu font (fetched with the other static assets at
-set-up) covers Polish, Ukrainian and Belarusian letters.
-"""
-
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from fpdf import FPDF
 
-FONT_DIR = settings.BASE_DIR / "static" / "vendor" / "dejavu"
+from .pdf import html_to_pdf
 
 
 def award_letter_pdf(application, viewer) -> bytes:
@@ -29,14 +23,4 @@ def award_letter_pdf(application, viewer) -> bytes:
             },
         )
         title = translation.gettext("Award letter %(ref)s") % {"ref": application.reference}
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_author(call.programme.funder_name)
-    pdf.set_creator("Small Grants")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.add_page()
-    pdf.set_margins(20, 20, 20)
-    pdf.set_font("DejaVu", size=11)
-    pdf.write_html(html, font_family="DejaVu")
-    return bytes(pdf.output())
+    return html_to_pdf(html, title=title, author=call.programme.funder_name, margin=20, font_size=11)
