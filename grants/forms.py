@@ -29,8 +29,8 @@ TIME_ZONE_CHOICES = [
 
 # The call form's sections: (legend, fields).
 CALL_SECTIONS = [
-    (_("The call"), ["programme", "phase", "title", "slug", "description", "rules", "is_published", "confidential",
-                     "emergency"]),
+    (_("The call"), ["programme", "phase", "kind", "title", "slug", "description", "rules", "is_published",
+                     "confidential"]),
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
@@ -83,7 +83,7 @@ class CompetitionForm(forms.ModelForm):
             "final_report_days",
             "alert_after_days",
             "confidential",
-            "emergency",
+            "kind",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),

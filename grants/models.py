@@ -131,6 +131,12 @@ class CompetitionQuerySet(models.QuerySet):
 class Competition(models.Model):
     """A call for applications with its budget pool, limits, dates and rubric."""
 
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("Fixed deadline")
+        ROLLING = "rolling", _("Rolling, with cut-off dates")
+        EMERGENCY = "emergency", _("Emergency support")
+        TWO_STAGE = "two_stage", _("Two stages: concept note, then invited full proposal")
+
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="competitions"
     )
@@ -141,6 +147,13 @@ class Competition(models.Model):
         null=True,
         blank=True,
         related_name="competitions",
+    )
+    kind = models.CharField(
+        _("kind of call"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.FIXED,
+        help_text=_("Grants of emergency calls are anonymised in open data, like confidential ones."),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("address"), max_length=80, unique=True)
@@ -212,11 +225,6 @@ class Competition(models.Model):
         default=False,
         help_text=_("Never name the grantees in public pages or exports for outsiders."),
     )
-    emergency = models.BooleanField(
-        _("emergency support"),
-        default=False,
-        help_text=_("Grants of emergency calls are anonymised in open data, like confidential ones."),
-    )
     award_confirmation_threshold = money_field(
         _("awards above this need a second staff member"),
         null=True,
@@ -280,6 +288,10 @@ class Competition(models.Model):
         """Blind and confidential calls never show reviewers which groups applied, not even in the
         conflict declaration."""
         return self.blind_review or self.confidential
+
+    @property
+    def emergency(self) -> bool:
+        return self.kind == self.Kind.EMERGENCY
 
     @property
     def outbox_scope(self) -> str:

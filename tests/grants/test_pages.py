@@ -104,6 +104,7 @@ def _call_form_data(programme, **overrides):
         "description": "For independent local media.",
         "rules": "",
         "is_published": "on",
+        "kind": "fixed",
         "currency": "UAH",
         "budget_pool": "100000",
         "min_grant": "1000",

@@ -57,7 +57,7 @@ def programme(settings):
     staff = staff_user()
     open_call = _call(programme, title="Open courtyards")
     secret_call = _call(programme, title="Safe spaces", confidential=True, description="Support for civic groups.")
-    emergency_call = _call(programme, title="Flood relief", emergency=True, description="Help after the floods.")
+    emergency_call = _call(programme, title="Flood relief", kind="emergency", description="Help after the floods.")
     funded_application(
         competition=open_call,
         amount=Decimal("1200.50"),
