@@ -258,3 +258,28 @@ def test_the_translations_page_and_the_call_detail_count_queries_once_whatever_t
     assert _queries(client, _url(call, "uk")) == page
     assert _queries(client, call.get_absolute_url()) == detail
     assert Competition.objects.get(pk=call.pk).translations == UK
+
+
+def test_an_emptied_text_is_removed_and_readers_fall_back_to_the_main_language(client):
+    call = _call()
+    client.force_login(staff_user())
+    client.post(_url(call, "uk"), {"call-title": "", "call-description": "Гранти для сусідських проєктів."})
+    call.refresh_from_db()
+    assert call.translations["title"] == {}
+    assert translated(call, "title", "uk") == "Backyard 2027"
+
+
+def test_staff_set_the_main_language_and_the_e_mail_note_on_the_call_form(client):
+    from tests.grants.test_call_form import _data
+
+    client.force_login(staff_user())
+    data = _data(title="Podwórko", slug="podworko", main_language="pl", email_note="Pytania: Anna.")
+    assert client.post(reverse("grants:staff_call_create"), data).status_code == 302
+    call = Competition.objects.get(slug="podworko")
+    assert (call.main_language, call.email_note) == ("pl", "Pytania: Anna.")
+    data = _data(title="Other", slug="other-call")
+    del data["main_language"]  # an older form without the field: the site's language
+    assert client.post(reverse("grants:staff_call_create"), data).status_code == 302
+    assert Competition.objects.get(slug="other-call").main_language == "en"
+    html = client.get(_url(call)).content.decode()
+    assert "The call is written in Polish" in html and ">English<" in html and ">Polish<" not in html
