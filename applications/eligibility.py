@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grants.translations import translated
+
 
 class NotEligible(ValidationError):
     """The group may not start an application: ``problems`` (whatever it answers) and
@@ -62,7 +64,7 @@ def answer_problems(questions, answers: dict) -> dict[int, str]:
         if not answer or answer not in {value for value, _label in question.answer_choices()}:
             problems[question.pk] = _("Please answer this question.")
         elif not question.qualifies(answer):
-            problems[question.pk] = question.refusal
+            problems[question.pk] = translated(question, "refusal")
     return problems
 
 

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ TIME_ZONE_CHOICES = [
 CALL_SECTIONS = [
     (_("The call"), ["programme", "phase", "kind", "title", "slug", "description", "rules", "is_published",
                      "confidential"]),
+    (_("Languages"), ["main_language", "email_note"]),
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
@@ -84,8 +86,11 @@ class CompetitionForm(forms.ModelForm):
             "alert_after_days",
             "confidential",
             "kind",
+            "main_language",
+            "email_note",
         ]
         widgets = {
+            "email_note": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "rules": forms.Textarea(attrs={"rows": 4}),
             "opens_at": DATETIME_WIDGET,
@@ -115,6 +120,8 @@ class CompetitionForm(forms.ModelForm):
         )
         slug.required = False
         slug.widget.attrs["data-slug-from"] = "id_title"
+        language = self.fields["main_language"]
+        language.choices, language.required = settings.LANGUAGES, False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*(Fieldset(legend, *fields) for legend, fields in CALL_SECTIONS))
@@ -126,6 +133,10 @@ class CompetitionForm(forms.ModelForm):
         if Competition.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another call already uses this address; choose another."))
         return slug
+
+    def clean_main_language(self):
+        """Left out (an older form, a script): the call keeps its language, a new one the site's."""
+        return self.cleaned_data.get("main_language") or self.instance.main_language or settings.LANGUAGE_CODE
 
     def clean(self):
         cleaned = super().clean()

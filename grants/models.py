@@ -14,6 +14,7 @@ from regions.models import Region
 
 from .models_questions import CallFormVersion, EligibilityQuestion  # noqa: F401 - models of this app
 from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from .translations import translations_field
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -162,6 +163,21 @@ class Competition(models.Model):
         _("rules"), blank=True, max_length=LONG_TEXT_MAX, help_text=_("Who may apply and what may be funded.")
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # The texts above are in the main language; their translations are ``translations`` (``grants.translations``).
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.ALL_LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the call is written in; readers see it when their own has no translation."),
+    )
+    email_note = models.TextField(
+        _("note in the groups' e-mails"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Added to the acknowledgement of submission and to the decision e-mails."),
+    )
+    translations = translations_field()
 
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     budget_pool = money_field(_("budget pool"))
@@ -330,6 +346,7 @@ class RubricCriterion(models.Model):
     )
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=5, validators=[MinValueValidator(1)])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    translations = translations_field()
 
     class Meta:
         verbose_name = _("rubric criterion")

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .translations import translations_field
+
 
 class EligibilityQuestion(models.Model):
     """A question a group answers before it may start an application (yes/no or a choice), with
@@ -46,6 +48,7 @@ class EligibilityQuestion(models.Model):
         ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    translations = translations_field()
 
     class Meta:
         verbose_name = _("eligibility question")

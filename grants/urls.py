@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_public, views_staff
+from . import views_public, views_staff, views_translations
 
 app_name = "grants"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/calls/<int:pk>/log/", views_staff.call_log, name="staff_call_log"),
     path("staff/calls/<int:pk>/questions/", views_staff.call_questions, name="staff_call_questions"),
     path("staff/calls/<int:pk>/questions/copy/", views_staff.call_questions_copy, name="staff_call_questions_copy"),
+    path("staff/calls/<int:pk>/translations/", views_translations.call_translations, name="staff_call_translations"),
 ]

@@ -18,6 +18,7 @@ from .call_forms import missing_translations
 from .forms import CompetitionForm, CriterionFormSet, EligibilityQuestionFormSet, IndicatorFormSet
 from .models import Competition
 from .question_forms import CopyQuestionsForm, QuestionFormSet, definition_from, initial_rows
+from .translations import translated
 
 LOG_PAGE_SIZE = 50
 
@@ -49,7 +50,7 @@ def _call_form(request, call):
                 eligibility_questions=questions.rows(),
                 by=request.user,
             )
-            messages.success(request, _("The call “%(title)s” is saved.") % {"title": call.title})
+            messages.success(request, _("The call “%(title)s” is saved.") % {"title": translated(call, "title")})
             return redirect("applications:staff_call_applications", pk=call.pk)
         return render(
             request,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from applications.identity import open_data_recipient
 from grants.money import format_money
+from grants.translations import translated
 
 from . import programme_results
 from .open_data import NothingToPublish, programme_grants
@@ -37,13 +38,13 @@ def _initiative(application) -> dict:
     recipient = open_data_recipient(application.group, call, prefix=settings.GIVING360_PREFIX)
     region = application.region
     if recipient.anonymised:
-        title = _("A project of “%(call)s”") % {"call": call.title}
+        title = _("A project of “%(call)s”") % {"call": translated(call, "title")}
         place = region.country if region else ""
     else:
         title = application.title
         place = str(region) if region else ""
     return {
-        "call": call.title,
+        "call": translated(call, "title"),
         "title": title,
         "recipient": recipient.name,
         "place": place,
@@ -89,7 +90,7 @@ def as_xlsx(report: DonorReport, language: str) -> bytes:
         money.append([report_title(report)])
         money.append([_("Call"), _("Currency"), _("Budget pool"), _("Committed"), _("Paid"), _("Remaining")])
         for call, row in report.money.calls:
-            money.append([call.title, row.currency, row.pool, row.committed, row.paid, row.remaining])
+            money.append([translated(call, "title"), row.currency, row.pool, row.committed, row.paid, row.remaining])
         for row in report.money.currencies:
             money.append([_("Total"), row.currency, row.pool, row.committed, row.paid, row.remaining])
         indicators = workbook.create_sheet(_("Indicators")[:31])

@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.roles import users_with_role
 from applications.models import ApplicantGroup, Application
 from config.limits import LONG_TEXT_MAX, LimitedForm
+from grants.translations import translated
 from regions.models import Region
 
 from .models import Review
@@ -90,8 +91,9 @@ class ReviewForm(LimitedForm):
         self.criteria = list(criteria)
         fields = {}
         for criterion in self.criteria:
+            name = translated(criterion, "name")
             fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=_("Score for “%(name)s” (0–%(max)s)") % {"name": criterion.name, "max": criterion.max_score},
+                label=_("Score for “%(name)s” (0–%(max)s)") % {"name": name, "max": criterion.max_score},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
@@ -99,11 +101,11 @@ class ReviewForm(LimitedForm):
                     "min_value": _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score},
                     "max_value": _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score},
                 },
-                help_text=criterion.description,
+                help_text=translated(criterion, "description"),
                 widget=forms.NumberInput(attrs={"min": 0, "max": criterion.max_score, "step": 1}),
             )
             fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                label=_("Comment on “%(name)s”") % {"name": name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

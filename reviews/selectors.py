@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
+from grants.translations import translated
 
 from .conflicts import any_conflict, conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
@@ -354,7 +355,9 @@ def shared_reviewer_comments(application) -> list[dict]:
         return []
     shared = []
     for number, review in enumerate(application_reviews(application), start=1):
-        comments = [(row.criterion.name, row.comment) for row in review.scores.all() if row.comment.strip()]
+        comments = [
+            (translated(row.criterion, "name"), row.comment) for row in review.scores.all() if row.comment.strip()
+        ]
         if review.overall_comment.strip() or comments:
             shared.append({"number": number, "overall": review.overall_comment, "comments": comments})
     return shared

@@ -432,6 +432,7 @@ MATRIX = {
     "grants:staff_call_questions_copy": staff_post(
         redirects(url("grants:staff_call_questions", pk=lambda w: w.call.pk)), **CALL
     ),
+    "grants:staff_call_translations": staff_page(shows(call_title, lambda w: "What is translated"), **CALL),
     # applications: the applicant's pages
     "applications:dashboard": Route(guard=LOGIN, ok=SIGNED_IN, check=_dashboard_check),
     "applications:start": Route(

@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from grants.money import format_money
+from grants.translations import call_missing_languages, translated
 
 register = template.Library()
 
@@ -20,3 +21,16 @@ def time_left(moment):
     if moment <= timezone.now():
         return ""
     return timeuntil(moment, depth=2)
+
+
+@register.filter(name="translated")
+def translated_filter(obj, field):
+    """``{{ call|translated:"title" }}``: the text in the reader's language, else the call's main
+    one (``grants.translations.translated``)."""
+    return translated(obj, field) if obj else ""
+
+
+@register.simple_tag
+def missing_languages(call):
+    """``{% missing_languages call as missing %}``: the languages the call still lacks texts in."""
+    return call_missing_languages(call)
