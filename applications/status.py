@@ -33,7 +33,9 @@ def _own_steps(application) -> str:
     call = application.competition
     steps = {
         S.DRAFT: _("Finish and submit it before %(deadline)s.")
-        % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")},
+        % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")}
+        if call.closes_at
+        else _("Finish and submit it."),
         S.SUBMITTED: _("Staff check that it is eligible; then reviewers score it."),
         S.INELIGIBLE: _("It cannot be funded: the reason is on its page."),
         S.IN_REVIEW: _("Reviewers are scoring it; the decision follows."),

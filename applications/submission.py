@@ -69,7 +69,7 @@ def submission_errors(
         eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if not call.is_published or now < call.opens_at:
         add(NON_FIELD, _("This call is not open for applications yet."))
-    elif now > call.closes_at:
+    elif call.closed_at(now):
         add(NON_FIELD, _("The deadline for this call has passed."))
     problem = _group_may_still_apply(application, eligible_ids, other_applications)
     if problem:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications.models import Application
+from applications.rounds import group_cap_error
 from applications.services import notify_members
 from applications.transitions import application_lock, not_possible, transition_run
 from grants.models import Competition
@@ -56,6 +57,9 @@ def check_award_amount(application, competition, amount, *, replacing=Decimal("0
                 % {"amount": format_money(application.requested_amount, competition.currency)}
             }
         )
+    cap_error = group_cap_error(application, amount, application.submitted_at or timezone.now(), funded_only=True)
+    if cap_error:
+        raise ValidationError({"amount": cap_error})
     remaining = competition.budget_pool - committed_amount(competition) + replacing
     if amount > remaining:
         raise ValidationError(

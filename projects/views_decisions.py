@@ -29,7 +29,7 @@ from .forms_decisions import (
     WaitlistForm,
 )
 from .models import AwardProposal, PaymentTranche
-from .selectors import DECIDABLE, money_summary, pending_proposal
+from .selectors import is_decidable, money_summary, pending_proposal
 
 
 def _application(pk):
@@ -83,7 +83,7 @@ def decide(request, pk):
             "reviews": application_reviews(application),
             "tranches": list(application.tranches.select_related("marked_paid_by")),
             "summary": money_summary(call),
-            "decidable": application.status in DECIDABLE,
+            "decidable": is_decidable(application),
             "paid_form": PaidForm(),
             "mentor_form": MentorForm(initial={"mentor": application.mentor_id}),
             "dates_form": ProjectDatesForm(
