@@ -121,6 +121,7 @@ class CompetitionForm(forms.ModelForm):
         )
         slug.required = False
         slug.widget.attrs["data-slug-from"] = "id_title"
+        self.fields["decision_days"].required = False
         if not self.instance.pk:
             self.fields["confidential"].help_text = _(
                 "Never name the grantees in public pages or exports for outsiders. "
@@ -129,6 +130,11 @@ class CompetitionForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*(Fieldset(legend, *fields) for legend, fields in CALL_SECTIONS))
+
+    def clean_decision_days(self):
+        """Only emergency calls use it: left empty, it keeps its default."""
+        value = self.cleaned_data.get("decision_days")
+        return value or self.instance.decision_days or Competition._meta.get_field("decision_days").default
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:80]
