@@ -24,6 +24,12 @@ REQUIRED_FIELDS = (
     "planned_end",
     "requested_amount",
 )
+# An emergency request is a short form: what happened, what is needed and what it costs.
+SHORT_FORM_SKIPS = ("problem", "expected_results", "beneficiaries")
+
+
+def required_fields(call) -> tuple:
+    return tuple(f for f in REQUIRED_FIELDS if f not in SHORT_FORM_SKIPS) if call.emergency else REQUIRED_FIELDS
 
 
 def _group_may_still_apply(application, eligible_ids, others) -> str | None:
@@ -75,7 +81,7 @@ def submission_errors(
     if problem:
         add(NON_FIELD, problem)
 
-    for field in REQUIRED_FIELDS:
+    for field in required_fields(call):
         value = getattr(application, field + "_id" if field == "region" else field)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))

@@ -187,3 +187,17 @@ def test_the_decide_page_offers_award_and_reject_for_an_emergency_request(client
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == S.AWARDED
+
+
+def test_an_emergency_request_is_a_short_form(client):
+    call = emergency_call()
+    draft = ApplicationFactory(competition=call, problem="", expected_results="", beneficiaries="")
+    member = member_of(draft.group)
+    client.force_login(member)
+    page = client.get(reverse("applications:edit", kwargs={"pk": draft.pk})).content.decode()
+    assert 'name="activities"' in page and 'name="problem"' not in page and 'name="beneficiaries"' not in page
+    assert application_services.application_submit(application=draft, by=member).status == S.SUBMITTED
+    fixed = ApplicationFactory(problem="")
+    with pytest.raises(ValidationError) as refused:
+        application_services.application_submit(application=fixed, by=member_of(fixed.group))
+    assert "problem" in refused.value.message_dict
