@@ -4,6 +4,7 @@ plain words, with a date where one matters. The layers above add steps for the s
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.registry import Registry
 
@@ -45,6 +46,12 @@ def _own_steps(application) -> str:
         S.CLOSED: _("The project is closed. Thank you!"),
         S.WITHDRAWN: _("Withdrawn."),
     }
+    if application.status == S.SUBMITTED and call.emergency:
+        return ngettext(
+            "Staff decide it within %(days)s day of submission.",
+            "Staff decide it within %(days)s days of submission.",
+            call.decision_days,
+        ) % {"days": call.decision_days}
     return steps.get(application.status, "")
 
 

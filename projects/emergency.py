@@ -36,6 +36,14 @@ def open_emergency_requests():
     )
 
 
+def decision_due(application):
+    """When staff must have decided an emergency request (``None`` for other calls)."""
+    call = application.competition
+    if not call.emergency or application.submitted_at is None:
+        return None
+    return application.submitted_at + timedelta(days=call.decision_days)
+
+
 def milestone_of(due, now) -> str | None:
     """Which reminder is due for a decision deadline ``due`` at ``now``: "overdue" once it has
     passed, "1d" / "2d" within a day / two days of it, else none."""

@@ -17,6 +17,7 @@ from grants.models import Competition
 from reviews.selectors import application_reviews, ranking
 
 from . import awards, decisions
+from .emergency import decision_due
 from .forms import MentorForm, ProjectDatesForm
 from .forms_decisions import (
     AwardForm,
@@ -84,6 +85,7 @@ def decide(request, pk):
             "tranches": list(application.tranches.select_related("marked_paid_by")),
             "summary": money_summary(call),
             "decidable": is_decidable(application),
+            "decision_due": decision_due(application) if application.status == Application.Status.SUBMITTED else None,
             "paid_form": PaidForm(),
             "mentor_form": MentorForm(initial={"mentor": application.mentor_id}),
             "dates_form": ProjectDatesForm(

@@ -201,3 +201,14 @@ def test_an_emergency_request_is_a_short_form(client):
     with pytest.raises(ValidationError) as refused:
         application_services.application_submit(application=fixed, by=member_of(fixed.group))
     assert "problem" in refused.value.message_dict
+
+
+def test_the_group_and_staff_read_the_decision_deadline(client):
+    application = submitted(emergency_call(decision_days=3))
+    client.force_login(application.group.memberships.first().user)
+    assert (
+        "Staff decide it within 3 days of submission." in client.get(reverse("applications:dashboard")).content.decode()
+    )
+    client.force_login(staff_user())
+    page = client.get(reverse("projects:staff_decide", kwargs={"pk": application.pk})).content.decode()
+    assert "An emergency request: decide it by" in page and "alert-warning" in page
