@@ -148,9 +148,12 @@ class PublicPractice:
 
 def public_good_practices(programme) -> list[PublicPractice]:
     """The programme's good practices, safe to publish. A confidential call's project shows only
-    the call's name and the country; others the project's title, the group and the region."""
-    practices = GoodPractice.objects.filter(application__competition__programme=programme).select_related(
-        "application__competition", "application__group", "application__region"
+    the call's name and the country; others the project's title, the group and the region.
+    Emergency grants are never published."""
+    practices = (
+        GoodPractice.objects.filter(application__competition__programme=programme)
+        .exclude(application__competition__kind=Competition.Kind.EMERGENCY)
+        .select_related("application__competition", "application__group", "application__region")
     )
     shown = []
     for practice in practices:

@@ -212,3 +212,16 @@ def test_the_group_and_staff_read_the_decision_deadline(client):
     client.force_login(staff_user())
     page = client.get(reverse("projects:staff_decide", kwargs={"pk": application.pk})).content.decode()
     assert "An emergency request: decide it by" in page and "alert-warning" in page
+
+
+def test_an_emergency_grants_good_practice_is_never_published():
+    from projects.models import GoodPractice
+    from projects.selectors import public_good_practices
+
+    call = emergency_call()
+    call.confidential = False  # staff may lift confidentiality later: the public still never sees it
+    call.save()
+    application = submitted(call)
+    awards.award_decide(application=application, amount=Decimal("1000"), by=staff_user())
+    GoodPractice.objects.create(application=application, summary="A roof mended before winter.")
+    assert public_good_practices(call.programme) == []
