@@ -205,7 +205,13 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=status, source=Status.SUBMITTED, target=Status.IN_REVIEW, permission=app_rules.can_decide)
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.IN_REVIEW,
+        conditions=[lambda a: not a.decided_without_review()],
+        permission=app_rules.can_decide,
+    )
     def start_review(self, by=None, description=None):
         pass
 

@@ -225,3 +225,15 @@ def test_an_emergency_grants_good_practice_is_never_published():
     awards.award_decide(application=application, amount=Decimal("1000"), by=staff_user())
     GoodPractice.objects.create(application=application, summary="A roof mended before winter.")
     assert public_good_practices(call.programme) == []
+
+
+def test_an_emergency_request_goes_to_no_review_panel():
+    from reviews import services as review_services
+    from tests.factories import in_pool
+
+    application = submitted(emergency_call())
+    reviewer = in_pool(application.competition)
+    with pytest.raises(ValidationError):
+        review_services.assignment_create(application=application, reviewer=reviewer, by=staff_user())
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED and not application.assignments.exists()
