@@ -11,6 +11,7 @@ from regions.models import Region
 
 from .call_questions import PREFIX, add_question_fields
 from .models import ApplicantGroup, Application, BudgetLine
+from .submission import SHORT_FORM_SKIPS
 
 MONEY_WIDGET = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"})
 
@@ -101,6 +102,9 @@ class ApplicationForm(forms.ModelForm):
         self.fields["requested_amount"].label = _("Requested amount (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].label = _("Own contribution (%(currency)s)") % {"currency": currency}
         self.fields["own_contribution"].required = False
+        if competition.emergency:
+            for name in SHORT_FORM_SKIPS:
+                del self.fields[name]
         add_question_fields(self, competition, self.instance.form_answers or {})
 
     def question_fields(self):

@@ -65,6 +65,15 @@ class Application(FSMModelMixin, models.Model):
     group = models.ForeignKey(
         ApplicantGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="applications"
     )
+    # A rolling call's review round: the first cut-off at or after submission (set at submit).
+    cutoff = models.ForeignKey(
+        "grants.CallCutoff",
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
 
@@ -196,7 +205,13 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=status, source=Status.SUBMITTED, target=Status.IN_REVIEW, permission=app_rules.can_decide)
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.IN_REVIEW,
+        conditions=[lambda a: not a.decided_without_review()],
+        permission=app_rules.can_decide,
+    )
     def start_review(self, by=None, description=None):
         pass
 
@@ -208,6 +223,13 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
+    @transition(  # an emergency request is decided by staff with no review panel
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.AWARDED,
+        conditions=[lambda a: a.decided_without_review(), lambda a: a.award_fits_request()],
+        permission=app_rules.can_decide,
+    )
     @transition(
         field=status,
         source=[Status.REVIEWED, Status.WAITLISTED],
@@ -226,6 +248,13 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.REJECTED,
+        conditions=[lambda a: a.decided_without_review()],
+        permission=app_rules.can_decide,
+    )
     @transition(
         field=status,
         source=[Status.REVIEWED, Status.WAITLISTED],
@@ -268,6 +297,11 @@ class Application(FSMModelMixin, models.Model):
     def nothing_paid_yet(self) -> bool:
         """An award can be declined only before money has moved (``projects`` knows the payments)."""
         return self.status != self.Status.AWARDED or not any(paid(self) for paid in money_paid_checks)
+
+    def decided_without_review(self) -> bool:
+        """Emergency requests go from submitted straight to the staff's decision; every other
+        kind of call decides only after review."""
+        return self.competition.emergency
 
     def award_fits_request(self) -> bool:
         return (

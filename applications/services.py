@@ -24,6 +24,7 @@ from .attachments import attachment_create
 from .call_questions import answers_from_cleaned
 from .eligibility import NotEligible, answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
+from .rounds import group_cap_error, round_for
 from .rules import can_decide, forget_member_groups, is_group_member
 from .snapshot import submitted_snapshot
 from .submission import submission_errors
@@ -318,11 +319,16 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
         eligible_ids={r.pk for r in _eligible_regions(application, locked)},
         other_applications=locked.other_applications,
     )
+    moment = now or timezone.now()
+    cap_error = group_cap_error(locked, locked.requested_amount, moment)
+    if cap_error:
+        errors.setdefault("requested_amount", []).append(cap_error)
     if errors:
         if typed:
             locked.save()
         return locked, errors
-    locked.submitted_at = now or timezone.now()
+    locked.submitted_at = moment
+    locked.cutoff = round_for(locked.competition, moment)
     locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     transition_run(locked, "submit", by)

@@ -4,6 +4,7 @@ plain words, with a date where one matters. The layers above add steps for the s
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.registry import Registry
 
@@ -33,7 +34,9 @@ def _own_steps(application) -> str:
     call = application.competition
     steps = {
         S.DRAFT: _("Finish and submit it before %(deadline)s.")
-        % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")},
+        % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")}
+        if call.closes_at
+        else _("Finish and submit it."),
         S.SUBMITTED: _("Staff check that it is eligible; then reviewers score it."),
         S.INELIGIBLE: _("It cannot be funded: the reason is on its page."),
         S.IN_REVIEW: _("Reviewers are scoring it; the decision follows."),
@@ -43,6 +46,12 @@ def _own_steps(application) -> str:
         S.CLOSED: _("The project is closed. Thank you!"),
         S.WITHDRAWN: _("Withdrawn."),
     }
+    if application.status == S.SUBMITTED and call.emergency:
+        return ngettext(
+            "Staff decide it within %(days)s day of submission.",
+            "Staff decide it within %(days)s days of submission.",
+            call.decision_days,
+        ) % {"days": call.decision_days}
     return steps.get(application.status, "")
 
 

@@ -24,6 +24,12 @@ REQUIRED_FIELDS = (
     "planned_end",
     "requested_amount",
 )
+# An emergency request is a short form: what happened, what is needed and what it costs.
+SHORT_FORM_SKIPS = ("problem", "expected_results", "beneficiaries")
+
+
+def required_fields(call) -> tuple:
+    return tuple(f for f in REQUIRED_FIELDS if f not in SHORT_FORM_SKIPS) if call.emergency else REQUIRED_FIELDS
 
 
 def _group_may_still_apply(application, eligible_ids, others) -> str | None:
@@ -69,13 +75,13 @@ def submission_errors(
         eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if not call.is_published or now < call.opens_at:
         add(NON_FIELD, _("This call is not open for applications yet."))
-    elif now > call.closes_at:
+    elif call.closed_at(now):
         add(NON_FIELD, _("The deadline for this call has passed."))
     problem = _group_may_still_apply(application, eligible_ids, other_applications)
     if problem:
         add(NON_FIELD, problem)
 
-    for field in REQUIRED_FIELDS:
+    for field in required_fields(call):
         value = getattr(application, field + "_id" if field == "region" else field)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))

@@ -36,6 +36,8 @@ def transition_run(locked: Application, name: str, by, comment: str = "") -> App
         if not can_proceed(method):
             raise ValidationError(_("The conditions for this step are not met."), code="conditions")
         raise PermissionDenied
+    if not can_proceed(method):  # django-fsm would raise TransitionNotAllowed: say it in words
+        raise ValidationError(_("The conditions for this step are not met."), code="conditions")
     method(by=by, description=comment or None)
     locked.save()
     return locked

@@ -6,6 +6,8 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from config.limits import LimitedForm
+
 from .models import TIME_ZONES, Competition, EligibilityQuestion, Indicator, RubricCriterion
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -35,6 +37,7 @@ CALL_SECTIONS = [
     (_("Languages"), ["main_language", "email_note"]),
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
+    (_("Emergency calls"), ["decision_days", "group_year_cap"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
     (_("Review"), ["reviewers_per_application", "blind_review", "review_deadline", "disagreement_threshold"]),
     (
@@ -88,6 +91,8 @@ class CompetitionForm(forms.ModelForm):
             "kind",
             "main_language",
             "email_note",
+            "decision_days",
+            "group_year_cap",
         ]
         widgets = {
             "email_note": forms.Textarea(attrs={"rows": 2}),
@@ -103,6 +108,7 @@ class CompetitionForm(forms.ModelForm):
             "budget_pool": MONEY_WIDGET,
             "min_grant": MONEY_WIDGET,
             "max_grant": MONEY_WIDGET,
+            "group_year_cap": MONEY_WIDGET,
             "eligible_regions": forms.CheckboxSelectMultiple,
         }
 
@@ -122,9 +128,20 @@ class CompetitionForm(forms.ModelForm):
         slug.widget.attrs["data-slug-from"] = "id_title"
         language = self.fields["main_language"]
         language.choices, language.required = settings.LANGUAGES, False
+        self.fields["decision_days"].required = False
+        if not self.instance.pk:
+            self.fields["confidential"].help_text = _(
+                "Never name the grantees in public pages or exports for outsiders. "
+                "An emergency call is always created confidential."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*(Fieldset(legend, *fields) for legend, fields in CALL_SECTIONS))
+
+    def clean_decision_days(self):
+        """Only emergency calls use it: left empty, it keeps its default."""
+        value = self.cleaned_data.get("decision_days")
+        return value or self.instance.decision_days or Competition._meta.get_field("decision_days").default
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:80]
@@ -145,7 +162,13 @@ class CompetitionForm(forms.ModelForm):
             self.add_error("max_grant", _("The maximum grant must not be below the minimum."))
         if high is not None and pool is not None and high > pool:
             self.add_error("max_grant", _("The maximum grant must not exceed the budget pool."))
-        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        opens, closes, kind = cleaned.get("opens_at"), cleaned.get("closes_at"), cleaned.get("kind")
+        if kind and not closes and Competition(kind=kind).needs_deadline and "closes_at" not in self.errors:
+            self.add_error(
+                "closes_at", _("A call of this kind needs a deadline; only rolling and emergency calls may stay open.")
+            )
+        if kind == Competition.Kind.EMERGENCY and not self.instance.pk:
+            cleaned["confidential"] = True  # confidential by default: its groups face a crisis
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The deadline must come after the opening."))
         start, end = cleaned.get("project_start_earliest"), cleaned.get("project_end_latest")
@@ -207,3 +230,12 @@ EligibilityQuestionFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class CutoffForm(LimitedForm):
+    at = forms.DateTimeField(
+        label=_("New cut-off"),
+        widget=DATETIME_WIDGET,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("In the call's time zone. Requests submitted until then form its round."),
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
+from .models_cutoffs import CallCutoff  # noqa: F401 - a model of this app
 from .models_questions import CallFormVersion, EligibilityQuestion  # noqa: F401 - models of this app
 from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from .translations import translations_field
@@ -126,7 +127,14 @@ class CompetitionQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def open_at(self, moment):
-        return self.published().filter(opens_at__lte=moment, closes_at__gte=moment)
+        """Open at ``moment``; rolling and emergency calls have no deadline (``closes_at`` empty)."""
+        return self.published().filter(
+            models.Q(closes_at__isnull=True) | models.Q(closes_at__gte=moment), opens_at__lte=moment
+        )
+
+    def public(self):
+        """What anonymous visitors may see: emergency calls are never on public pages."""
+        return self.published().exclude(kind=Competition.Kind.EMERGENCY)
 
 
 class Competition(models.Model):
@@ -192,7 +200,12 @@ class Competition(models.Model):
         help_text=_("Opening, deadline and reminders follow this zone."),
     )
     opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(_("closes at (deadline)"))
+    closes_at = models.DateTimeField(
+        _("closes at (deadline)"),
+        null=True,
+        blank=True,
+        help_text=_("Rolling and emergency calls may stay open without a deadline."),
+    )
     project_start_earliest = models.DateField(_("projects start no earlier than"), validators=[sane_date])
     project_end_latest = models.DateField(_("projects end no later than"), validators=[sane_date])
 
@@ -241,6 +254,20 @@ class Competition(models.Model):
         default=False,
         help_text=_("Never name the grantees in public pages or exports for outsiders."),
     )
+    # Emergency calls: decided by staff within ``decision_days`` of each request; the cap per request
+    # is ``max_grant``, the cap per group and calendar year ``group_year_cap``.
+    decision_days = models.PositiveSmallIntegerField(
+        _("decide emergency requests within (days)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Staff are reminded as the decision deadline nears, and alerted when it passes."),
+    )
+    group_year_cap = money_field(
+        _("at most per group and calendar year"),
+        null=True,
+        blank=True,
+        help_text=_("Emergency calls: the total one group may receive in a year. Leave empty for no cap."),
+    )
     award_confirmation_threshold = money_field(
         _("awards above this need a second staff member"),
         null=True,
@@ -280,7 +307,12 @@ class Competition(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(min_grant__lte=models.F("max_grant")), name="call_min_le_max"),
             models.CheckConstraint(
-                condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close"
+                condition=models.Q(closes_at__isnull=True) | models.Q(opens_at__lt=models.F("closes_at")),
+                name="call_opens_before_close",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=False) | models.Q(kind__in=["rolling", "emergency"]),
+                name="call_deadline_unless_rolling_or_emergency",
             ),
             models.CheckConstraint(
                 condition=models.Q(project_start_earliest__lte=models.F("project_end_latest")),
@@ -310,6 +342,15 @@ class Competition(models.Model):
         return self.kind == self.Kind.EMERGENCY
 
     @property
+    def rolling(self) -> bool:
+        return self.kind == self.Kind.ROLLING
+
+    @property
+    def needs_deadline(self) -> bool:
+        """Fixed and two-stage calls close at a deadline; rolling and emergency ones may stay open."""
+        return self.kind not in (self.Kind.ROLLING, self.Kind.EMERGENCY)
+
+    @property
     def outbox_scope(self) -> str:
         """How the outbox names this call's e-mails (it sits below grants, so no foreign key)."""
         return f"call:{self.pk}"
@@ -320,13 +361,17 @@ class Competition(models.Model):
 
     def is_open(self, moment=None) -> bool:
         moment = moment or timezone.now()
-        return self.is_published and self.opens_at <= moment <= self.closes_at
+        return self.is_published and self.opens_at <= moment and not self.closed_at(moment)
+
+    def closed_at(self, moment) -> bool:
+        """Past its deadline at ``moment`` (never, for a call without one)."""
+        return self.closes_at is not None and moment > self.closes_at
 
     def status_label(self, moment=None):
         moment = moment or timezone.now()
         if moment < self.opens_at:
             return _("Opens soon")
-        if moment > self.closes_at:
+        if self.closed_at(moment):
             return _("Closed")
         return _("Open")
 

@@ -1,14 +1,22 @@
 """Read queries for calls."""
 
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Competition
 
 
 def open_competitions(moment=None):
-    return Competition.objects.open_at(moment or timezone.now()).select_related("programme").order_by("closes_at")
+    """Calls open now for the public pages (never emergency ones), nearest deadline first and
+    calls without a deadline last."""
+    return (
+        Competition.objects.open_at(moment or timezone.now())
+        .exclude(kind=Competition.Kind.EMERGENCY)
+        .select_related("programme")
+        .order_by(F("closes_at").asc(nulls_last=True), "pk")
+    )
 
 
 def public_competitions():
-    """Published calls: open ones first (by deadline), then upcoming, then closed."""
-    return Competition.objects.published().select_related("programme").order_by("-closes_at")
+    """Published calls anyone may see (never emergency ones), latest deadline first."""
+    return Competition.objects.public().select_related("programme").order_by(F("closes_at").desc(nulls_first=True))

@@ -5,15 +5,18 @@ in the same transaction, and ``signals.call_saved`` lets the layers above follow
 reschedules check-ins when the interval changes).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.rules import require_staff
 from audit.services import audit_record
 
 from .call_forms import questions_of, validate_definition
-from .models import CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
+from .models import CallCutoff, CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
 ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
@@ -105,3 +108,56 @@ def call_form_replace(*, competition, definition: dict, by) -> Competition:
         data={"version": locked.form_version, "questions": len(questions_of(cleaned))},
     )
     return locked
+
+
+@transaction.atomic
+def cutoff_add(*, competition, at, by) -> CallCutoff:
+    """Add a future cut-off date to a rolling call (``at`` read in the call's time zone). The
+    requests submitted since the previous cut-off and until ``at`` form its round, including those
+    already submitted that were waiting for a later cut-off or for none."""
+    require_staff(by)
+    call = Competition.objects.select_for_update().get(pk=competition.pk)
+    if not call.rolling:
+        raise ValidationError(_("Only rolling calls have cut-off dates."))
+    at = _in_call_zone(at, call.tzinfo)
+    if at <= timezone.now():
+        raise ValidationError({"at": _("The cut-off must be in the future.")})
+    if at < call.opens_at or (call.closes_at and at > call.closes_at):
+        raise ValidationError({"at": _("The cut-off must fall while the call is open.")})
+    if call.cutoffs.filter(at=at).exists():
+        raise ValidationError({"at": _("This call already has a cut-off at that moment.")})
+    cutoff = CallCutoff.objects.create(competition=call, at=at)
+    call.applications.filter(submitted_at__lte=at).filter(Q(cutoff__isnull=True) | Q(cutoff__at__gt=at)).update(
+        cutoff=cutoff
+    )
+    audit_record(
+        by=by,
+        action="call.cutoff_added",
+        message=_("Cut-off added: %(at)s") % {"at": _local(at, call)},
+        call_id=call.pk,
+        label=call.title,
+        data={"cutoff": cutoff.pk},
+    )
+    return cutoff
+
+
+@transaction.atomic
+def cutoff_remove(*, cutoff, by) -> None:
+    """Remove a cut-off no application belongs to yet (a round with applications stays)."""
+    require_staff(by)
+    call = Competition.objects.select_for_update().get(pk=cutoff.competition_id)
+    if cutoff.applications.exists():
+        raise ValidationError(_("Applications already belong to this round: the cut-off stays."))
+    at = cutoff.at
+    cutoff.delete()
+    audit_record(
+        by=by,
+        action="call.cutoff_removed",
+        message=_("Cut-off removed: %(at)s") % {"at": _local(at, call)},
+        call_id=call.pk,
+        label=call.title,
+    )
+
+
+def _local(moment, call) -> str:
+    return date_format(timezone.localtime(moment, call.tzinfo), "DATETIME_FORMAT")

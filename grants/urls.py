@@ -13,6 +13,8 @@ urlpatterns = [
     path("staff/calls/<int:pk>/outbox/", views_staff.call_outbox, name="staff_outbox"),
     path("staff/calls/<int:pk>/log/", views_staff.call_log, name="staff_call_log"),
     path("staff/calls/<int:pk>/questions/", views_staff.call_questions, name="staff_call_questions"),
+    path("staff/calls/<int:pk>/cutoffs/", views_staff.call_cutoffs, name="staff_call_cutoffs"),
+    path("staff/cutoffs/<int:pk>/remove/", views_staff.cutoff_remove, name="staff_cutoff_remove"),
     path("staff/calls/<int:pk>/questions/copy/", views_staff.call_questions_copy, name="staff_call_questions_copy"),
     path("staff/calls/<int:pk>/translations/", views_translations.call_translations, name="staff_call_translations"),
 ]

@@ -19,16 +19,19 @@ def call_list(request):
         request,
         "grants/call_list.html",
         {
-            "open_calls": [c for c in calls if c.opens_at <= now <= c.closes_at],
+            "open_calls": [c for c in calls if c.opens_at <= now and not c.closed_at(now)],
             "upcoming_calls": [c for c in calls if now < c.opens_at],
-            "closed_calls": [c for c in calls if c.closes_at < now],
+            "closed_calls": [c for c in calls if c.closed_at(now)],
         },
     )
 
 
 def call_detail(request, slug):
+    """An emergency call's page is for signed-in people only (its groups find it on their
+    dashboard): never a public page."""
+    calls = Competition.objects.published() if request.user.is_authenticated else Competition.objects.public()
     call = get_object_or_404(
-        Competition.objects.published().select_related("programme").prefetch_related("criteria", "eligible_regions"),
+        calls.select_related("programme").prefetch_related("criteria", "eligible_regions"),
         slug=slug,
     )
     return render(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from notifications.selectors import outbox_for_scope
 
 from . import services
 from .call_forms import missing_translations
-from .forms import CompetitionForm, CriterionFormSet, EligibilityQuestionFormSet, IndicatorFormSet
-from .models import Competition
+from .forms import CompetitionForm, CriterionFormSet, CutoffForm, EligibilityQuestionFormSet, IndicatorFormSet
+from .models import CallCutoff, Competition
 from .question_forms import CopyQuestionsForm, QuestionFormSet, definition_from, initial_rows
 from .translations import translated
 
@@ -122,3 +123,40 @@ def call_questions_copy(request, pk):
         services.call_form_replace(competition=call, definition=source.form_definition, by=request.user)
         messages.success(request, _("The questions of “%(title)s” are copied.") % {"title": source.title})
     return redirect("grants:staff_call_questions", pk=call.pk)
+
+
+@staff_required
+def call_cutoffs(request, pk):
+    """A rolling call's cut-off dates: each closes a review round. Staff add future ones and
+    remove those no application belongs to yet."""
+    call = get_object_or_404(Competition, pk=pk)
+    with timezone.override(call.tzinfo):
+        form = CutoffForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.cutoff_add(competition=call, at=form.cleaned_data["at"], by=request.user)
+            except ValidationError as error:
+                for field, errors in (
+                    error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+                ):
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The cut-off is added."))
+                return redirect("grants:staff_call_cutoffs", pk=call.pk)
+        cutoffs = Paginator(call.cutoffs.annotate(application_count=Count("applications")).order_by("at"), 50).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "grants/staff/call_cutoffs.html", {"call": call, "form": form, "page": cutoffs})
+
+
+@staff_required
+@require_POST
+def cutoff_remove(request, pk):
+    cutoff = get_object_or_404(CallCutoff, pk=pk)
+    try:
+        services.cutoff_remove(cutoff=cutoff, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The cut-off is removed."))
+    return redirect("grants:staff_call_cutoffs", pk=cutoff.competition_id)

@@ -21,7 +21,7 @@ from grants.money import format_money
 from .decisions import application_award, check_award_amount
 from .models import AwardProposal, PaymentTranche
 from .reports import close_if_complete, reports_schedule
-from .selectors import DECIDABLE
+from .selectors import is_decidable
 
 
 def needs_second_confirmation(competition, amount) -> bool:
@@ -41,8 +41,8 @@ def award_decide(*, application, amount, by, conditions="") -> Application | Awa
         awarded = application_award(application=application, amount=amount, by=by, conditions=conditions)
         reports_schedule(application=awarded)
         return awarded
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in DECIDABLE:
+    locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
+    if not is_decidable(locked):
         raise ValidationError(_("Only reviewed or waitlisted applications can be awarded."))
     if AwardProposal.objects.filter(application=locked, status=AwardProposal.Status.PENDING).exists():
         raise ValidationError(_("An award for this application is already waiting for confirmation."))

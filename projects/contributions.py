@@ -18,14 +18,16 @@ from grants.signals import call_saved
 from notifications.reminders import reminder_rules
 from reviews.selectors import shared_reviewer_comments
 
+from .emergency import emergency_decisions_due
 from .mentoring import reschedule_call
 from .models import Report
 from .reminders import checkins_due, reports_due
 from .reports import EDITABLE
-from .selectors import DECIDABLE, FUNDED, money_summary
+from .selectors import FUNDED, is_decidable, money_summary
 
 reminder_rules.register(checkins_due, order=30)
 reminder_rules.register(reports_due, order=40)
+reminder_rules.register(emergency_decisions_due, order=50)
 
 declare("tranche.paid", _("Payment"), shared_with_group=True)
 declare("award.reduced", _("Award reduced"), shared_with_group=True)
@@ -123,7 +125,7 @@ def follow_up_section(request, application, viewer) -> str:
 
 @application_staff_actions.register(order=10)
 def decide_action(request, application, viewer) -> str:
-    if not viewer.is_staff or application.status not in (*DECIDABLE, *FUNDED):
+    if not viewer.is_staff or not (is_decidable(application) or application.status in FUNDED):
         return ""
     return render_to_string("projects/_decide_link.html", {"application": application}, request=request)
 

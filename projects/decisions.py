@@ -12,15 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from applications.models import Application
+from applications.rounds import group_cap_error
 from applications.services import notify_members
 from applications.transitions import application_lock, not_possible, transition_run
 from grants.models import Competition
 from grants.money import format_money
 
-from .selectors import committed_amount
+from .selectors import committed_amount, is_decidable
 
 
 def _notify_decision(application, kind):
@@ -32,7 +32,7 @@ def application_award(*, application, amount: Decimal, by, conditions="", commen
     """Award ``amount`` now (the four-eyes rule is ``awards.award_decide``'s)."""
     competition = Competition.objects.select_for_update().get(pk=application.competition_id)
     locked = application_lock(application)
-    if not can_proceed(locked.award, check_conditions=False):
+    if not is_decidable(locked):
         raise not_possible(locked)
     check_award_amount(locked, competition, amount)
     locked.awarded_amount = amount
@@ -56,6 +56,9 @@ def check_award_amount(application, competition, amount, *, replacing=Decimal("0
                 % {"amount": format_money(application.requested_amount, competition.currency)}
             }
         )
+    cap_error = group_cap_error(application, amount, application.submitted_at or timezone.now(), funded_only=True)
+    if cap_error:
+        raise ValidationError({"amount": cap_error})
     remaining = competition.budget_pool - committed_amount(competition) + replacing
     if amount > remaining:
         raise ValidationError(
@@ -79,6 +82,8 @@ def application_waitlist(*, application, by, comment="") -> Application:
 def application_reject(*, application, by, feedback="", share_reviewer_comments=False) -> Application:
     """Reject with feedback the group reads; reviewers' comments are shared only if staff choose."""
     locked = application_lock(application)
+    if not is_decidable(locked):
+        raise not_possible(locked)
     locked.decision_feedback = feedback.strip()
     locked.share_reviewer_comments = share_reviewer_comments
     locked.decided_at = timezone.now()

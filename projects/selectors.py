@@ -17,6 +17,21 @@ FUNDED = (Application.Status.AWARDED, Application.Status.REPORTED)
 DECIDABLE = (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 
+def is_decidable(application) -> bool:
+    """Awaiting the staff's decision: after review, or, for an emergency call, straight after
+    submission (decided by staff with no review panel)."""
+    if application.status == Application.Status.SUBMITTED:
+        return application.competition.emergency
+    return application.status in DECIDABLE
+
+
+def round_pool_left(competition, cutoff) -> Decimal:
+    """What earlier rounds of a rolling call left of its pool: the pool minus the awards made to
+    applications of the cut-offs before ``cutoff`` (the funding line of ``cutoff``'s round)."""
+    earlier = competition.applications.filter(status__in=COMMITTED_STATUSES, cutoff__at__lt=cutoff.at)
+    return competition.budget_pool - (earlier.aggregate(total=Sum("awarded_amount"))["total"] or Decimal("0"))
+
+
 def committed_amount(competition) -> Decimal:
     total = competition.applications.filter(status__in=COMMITTED_STATUSES).aggregate(total=Sum("awarded_amount"))
     return total["total"] or Decimal("0")
@@ -133,9 +148,12 @@ class PublicPractice:
 
 def public_good_practices(programme) -> list[PublicPractice]:
     """The programme's good practices, safe to publish. A confidential call's project shows only
-    the call's name and the country; others the project's title, the group and the region."""
-    practices = GoodPractice.objects.filter(application__competition__programme=programme).select_related(
-        "application__competition", "application__group", "application__region"
+    the call's name and the country; others the project's title, the group and the region.
+    Emergency grants are never published."""
+    practices = (
+        GoodPractice.objects.filter(application__competition__programme=programme)
+        .exclude(application__competition__kind=Competition.Kind.EMERGENCY)
+        .select_related("application__competition", "application__group", "application__region")
     )
     shown = []
     for practice in practices:

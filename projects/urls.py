@@ -1,11 +1,20 @@
 from django.urls import path
 
-from . import views_decisions, views_mentoring, views_portfolio, views_programme, views_ranking, views_reports
+from . import (
+    views_decisions,
+    views_emergency,
+    views_mentoring,
+    views_portfolio,
+    views_programme,
+    views_ranking,
+    views_reports,
+)
 
 app_name = "projects"
 
 urlpatterns = [
     path("staff/", views_portfolio.staff_dashboard, name="staff_dashboard"),
+    path("staff/emergency/", views_emergency.emergency_requests, name="staff_emergency"),
     path("staff/portfolio/", views_portfolio.staff_portfolio, name="staff_portfolio"),
     path("staff/programmes/<int:pk>/", views_programme.programme_results_page, name="staff_programme"),
     path(

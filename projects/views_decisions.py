@@ -17,6 +17,7 @@ from grants.models import Competition
 from reviews.selectors import application_reviews, ranking
 
 from . import awards, decisions
+from .emergency import decision_due
 from .forms import MentorForm, ProjectDatesForm
 from .forms_decisions import (
     AwardForm,
@@ -29,7 +30,7 @@ from .forms_decisions import (
     WaitlistForm,
 )
 from .models import AwardProposal, PaymentTranche
-from .selectors import DECIDABLE, money_summary, pending_proposal
+from .selectors import is_decidable, money_summary, pending_proposal
 
 
 def _application(pk):
@@ -83,7 +84,8 @@ def decide(request, pk):
             "reviews": application_reviews(application),
             "tranches": list(application.tranches.select_related("marked_paid_by")),
             "summary": money_summary(call),
-            "decidable": application.status in DECIDABLE,
+            "decidable": is_decidable(application),
+            "decision_due": decision_due(application) if application.status == Application.Status.SUBMITTED else None,
             "paid_form": PaidForm(),
             "mentor_form": MentorForm(initial={"mentor": application.mentor_id}),
             "dates_form": ProjectDatesForm(

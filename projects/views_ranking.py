@@ -2,10 +2,12 @@
 for a second pair of eyes, and decisions in bulk; and the ranking as CSV."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.decorators import staff_required
@@ -31,7 +33,9 @@ def ranking(request, pk):
     sort = request.GET.get("sort", "mean")
     if sort not in RANKING_SORTS:
         sort = "mean"
-    rows = ranking_of(call, sort=sort)
+    rounds, cutoff = _rounds(call, request.GET.get("round"))
+    pool_left = selectors.round_pool_left(call, cutoff) if cutoff else None
+    rows = ranking_of(call, sort=sort, cutoff=cutoff, pool=pool_left)
     if request.GET.get("format") == "csv":
         return _ranking_csv(call, rows, request.user)
     proposals = selectors.pending_proposals(call)
@@ -45,11 +49,29 @@ def ranking(request, pk):
             "rows": page.object_list,
             "first_rank": page.start_index(),
             "sort": sort,
+            "rounds": rounds,
+            "cutoff": cutoff,
+            "pool_left": pool_left,
+            "query": urlencode({"sort": sort, **({"round": cutoff.pk} if cutoff else {})}),
             "summary": selectors.money_summary(call),
             "proposals": proposals,
             "bulk_form": BulkDecisionForm(),
         },
     )
+
+
+def _rounds(call, chosen):
+    """A rolling call's rounds and the one shown: the one chosen, else the latest whose cut-off
+    has passed (the round to decide), else the first. Other calls: no rounds."""
+    if not call.rolling:
+        return [], None
+    rounds = list(call.cutoffs.all())
+    by_pk = {str(c.pk): c for c in rounds}
+    if chosen in by_pk:
+        return rounds, by_pk[chosen]
+    now = timezone.now()
+    passed = [c for c in rounds if c.at <= now]
+    return rounds, (passed[-1] if passed else (rounds[0] if rounds else None))
 
 
 def _ranking_csv(call, rows, user):

@@ -215,7 +215,7 @@ FROM applications_application app
 JOIN applications_applicantgroup g ON g.id = app.group_id
 LEFT JOIN regions_region rg ON rg.id = app.region_id
 LEFT JOIN statistics st ON st.application_id = app.id
-WHERE app.competition_id = %s AND app.status IN ({statuses})
+WHERE app.competition_id = %s AND app.status IN ({statuses}){round}
 ORDER BY {order}
 """
 )
@@ -257,13 +257,16 @@ class Ranking:
     every row (the CSV, the bulk decisions).
     """
 
-    def __init__(self, competition, sort="mean"):
+    def __init__(self, competition, sort="mean", *, cutoff=None, pool=None):
         self.competition = competition
         self.sort = sort if sort in RANKING_ORDERS else "mean"
+        self.cutoff = cutoff  # a rolling call's round: only its applications are ranked
+        self.pool = competition.budget_pool if pool is None else pool  # where the funding line falls
         self._every_row = None
 
     def count(self) -> int:
-        return Application.objects.filter(competition=self.competition, status__in=RANKED_STATUSES).count()
+        ranked = Application.objects.filter(competition=self.competition, status__in=RANKED_STATUSES)
+        return (ranked.filter(cutoff=self.cutoff) if self.cutoff else ranked).count()
 
     def __len__(self):
         return len(self._all()) if self._every_row is not None else self.count()
@@ -289,8 +292,14 @@ class Ranking:
 
     def query(self, limit=None, offset=0) -> tuple[str, list]:
         """The ranking SQL and its parameters for one page (every row when ``limit`` is None)."""
-        sql = RANKING_SQL.format(order=RANKING_ORDERS[self.sort], statuses=", ".join(["%s"] * len(RANKED_STATUSES)))
+        sql = RANKING_SQL.format(
+            order=RANKING_ORDERS[self.sort],
+            statuses=", ".join(["%s"] * len(RANKED_STATUSES)),
+            round=" AND app.cutoff_id = %s" if self.cutoff else "",
+        )
         params = [self.competition.pk, self.competition.pk, *RANKED_STATUSES]
+        if self.cutoff:
+            params.append(self.cutoff.pk)
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
@@ -304,7 +313,7 @@ class Ranking:
             cursor.execute(*self.query(limit, offset))
             rows = cursor.fetchall()
         threshold = self.competition.disagreement_threshold
-        pool = self.competition.budget_pool
+        pool = self.pool
         ranked = []
         for row in rows:
             pk, reference, title, status, requested, group_name, region_name, group_id, code = row[:9]
@@ -334,9 +343,11 @@ class Ranking:
         return ranked
 
 
-def ranking(competition, sort="mean") -> Ranking:
-    """Applications under or after review, best first, with the running total against the pool."""
-    return Ranking(competition, sort)
+def ranking(competition, sort="mean", *, cutoff=None, pool=None) -> Ranking:
+    """Applications under or after review, best first, with the running total against the pool.
+    ``cutoff``: rank only that round of a rolling call; ``pool``: the money the funding line is
+    drawn against (the whole pool unless given: a round's is what earlier rounds left)."""
+    return Ranking(competition, sort, cutoff=cutoff, pool=pool)
 
 
 def application_reviews(application):

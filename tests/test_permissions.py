@@ -42,7 +42,7 @@ from applications.models import (
     GroupMembership,
 )
 from audit.models import AuditEntry
-from grants.models import Competition
+from grants.models import CallCutoff, Competition
 from notifications.models import OutboxMessage
 from projects import awards, mentoring
 from projects.models import AwardProposal, CheckIn, GoodPractice, PaymentTranche, Report
@@ -185,6 +185,7 @@ def world(db):
         proposal=proposal,
         invitation=invitation,
         failed_email=failed_email,
+        cutoff=CallCutoff.objects.create(competition=call, at=timezone.now() + timedelta(days=30)),
         people={
             "anonymous": None,
             "member": member,
@@ -429,6 +430,10 @@ MATRIX = {
     "grants:staff_outbox": staff_page(shows(call_title), **CALL),
     "grants:staff_call_log": staff_page(shows(call_title), **CALL),
     "grants:staff_call_questions": staff_page(shows(call_title, lambda w: "Add a question"), **CALL),
+    "grants:staff_call_cutoffs": staff_page(shows(call_title, lambda w: "Cut-off dates"), **CALL),
+    "grants:staff_cutoff_remove": staff_post(
+        redirects(url("grants:staff_call_cutoffs", **CALL)), pk=lambda w: w.cutoff.pk
+    ),
     "grants:staff_call_questions_copy": staff_post(
         redirects(url("grants:staff_call_questions", pk=lambda w: w.call.pk)), **CALL
     ),
@@ -604,6 +609,7 @@ MATRIX = {
     ),
     # projects: staff's dashboard, ranking and decisions
     "projects:staff_dashboard": staff_page(shows(call_title)),
+    "projects:staff_emergency": staff_page(shows(lambda w: "Emergency requests awaiting a decision")),
     "projects:staff_portfolio": staff_page(shows(lambda w: w.funded.reference, lambda w: w.funded.title)),
     "projects:staff_programme": staff_page(shows(lambda w: w.programme.name), pk=lambda w: w.programme.pk),
     "projects:staff_programme_360giving": staff_page(
