@@ -34,6 +34,7 @@ CALL_SECTIONS = [
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
+    (_("The application form"), ["budget_section", "attachments_section"]),
     (_("Review"), ["reviewers_per_application", "blind_review", "review_deadline", "disagreement_threshold"]),
     (
         _("Funded projects"),
@@ -63,6 +64,8 @@ class CompetitionForm(forms.ModelForm):
             "budget_pool",
             "min_grant",
             "max_grant",
+            "budget_section",
+            "attachments_section",
             "time_zone",
             "opens_at",
             "closes_at",
