@@ -148,7 +148,10 @@ class BudgetLineForm(LimitedForm):
 
 class BaseBudgetFormSet(forms.BaseFormSet):
     def rows(self):
-        """The lines that validated, as the service wants them; invalid rows are left out."""
+        """The lines that validated, as the service wants them; invalid rows are left out; none
+        when the call has no budget table (the formset is then not bound)."""
+        if not self.is_bound:
+            return []
         rows = []
         for index, form in enumerate(self.forms):
             line_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
