@@ -66,6 +66,13 @@ def box_context(application, question, answer, errors=()) -> dict:
     }
 
 
+def invalid_attrs(attrs) -> bool:
+    """Has the field an error? Django marks its widget's attributes so (``aria-invalid``); the box
+    then carries ``is-invalid``, which shows the error that crispy writes beside it."""
+    attrs = attrs or {}
+    return attrs.get("aria-invalid") in ("true", True) or "is-invalid" in str(attrs.get("class", ""))
+
+
 class FileAnswerWidget(forms.Widget):
     """The saved file (a link), a file input and an "upload" button that belong to the question's
     own small form."""
@@ -84,7 +91,9 @@ class FileAnswerWidget(forms.Widget):
         return id_
 
     def render(self, name, value, attrs=None, renderer=None):
-        return render_to_string("applications/_file_question.html", box_context(self.application, self.question, value))
+        context = box_context(self.application, self.question, value)
+        context["invalid"] = invalid_attrs(attrs)  # shows the error crispy writes beside it
+        return render_to_string("applications/_file_question.html", context)
 
 
 class FileAnswerField(forms.Field):

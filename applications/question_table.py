@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from grants.call_forms import in_language
 
+from .question_files import invalid_attrs
+
 
 def cell_field(column, currency) -> forms.Field:
     kind = column["type"]
@@ -80,6 +82,7 @@ class TableWidget(forms.Widget):
             "total": len(shown),
             "template_cells": cells("__prefix__", {}),
             "currency": self.currency,
+            "invalid": invalid_attrs(attrs),  # shows the error crispy writes beside it
         }
         return render_to_string("applications/_table_question.html", context)
 
@@ -91,6 +94,11 @@ class TableField(forms.Field):
     def __init__(self, question, currency, **kwargs):
         self.question, self.currency = question, currency
         super().__init__(widget=TableWidget(question, currency), **kwargs)
+
+    def as_text(self, rows) -> str:
+        """The rows as lines of “a, b”, to set a stale page's table beside the saved one."""
+        keys = [c["key"] for c in self.question["columns"]]
+        return "\n".join(", ".join(str(row.get(k, "")) for k in keys) for row in rows or [] if isinstance(row, dict))
 
     def clean(self, value):
         rows = [row for row in (value or []) if isinstance(row, dict)]

@@ -89,6 +89,7 @@ def test_a_table_keeps_its_rows_and_refuses_a_wrong_cell_on_its_field_naming_row
     html = client.post(reverse("applications:edit", kwargs={"pk": draft.pk}), _post_data(draft) | bad).content.decode()
     assert "Row 1, “E-mail”: Enter a valid email address." in html
     assert "Row 1, “Hours”: Enter a number." in html
+    assert 'data-table-question="q_team" class="is-invalid"' in html  # so that the error beside it shows
     assert 'value="not-an-address"' in html and 'value="many"' in html  # what was typed stays
     draft.refresh_from_db()
     assert draft.form_answers["team"][0]["email"] == "anna@example.org"  # the saved answer is kept
@@ -103,8 +104,12 @@ def test_a_table_with_fewer_rows_than_it_asks_for_is_refused_at_submit(client):
     draft.competition.eligible_regions.add(draft.region)
     client.force_login(member_of(draft.group))
     url = reverse("applications:submit", kwargs={"pk": draft.pk})
+    draft.competition.form_definition["stages"][0]["questions"].append(PLAN | {"required": True})
+    call_form_replace(competition=draft.competition, definition=draft.competition.form_definition, by=None)
     refused = client.post(url, _post_data(draft) | _rows({"name": "Anna"}))
     assert "Give at least 2 rows." in refused.content.decode()
+    assert 'data-file-question="plan" class="is-invalid"' in refused.content.decode()  # required, not sent
+    _upload(client, draft, "plan", "plan.pdf", minimal_pdf())
     assert Application.objects.get(pk=draft.pk).status == Application.Status.DRAFT
     assert client.post(url, _post_data(draft) | _rows({"name": "Anna"}, {"name": "Piotr"})).status_code == 302
     draft.refresh_from_db()
@@ -319,3 +324,15 @@ def test_a_form_of_every_type_renders_and_autosaves_in_a_constant_number_of_quer
     assert draft.form_answers["q0"] == "hello"
     if count > 10:
         assert draft.form_answers["q10"] == [{"name": "Anna"}]
+
+
+def test_a_stale_page_shows_its_table_beside_the_saved_one_and_never_a_file(client):
+    draft = _with(ApplicationFactory(), TEAM, PLAN)
+    client.force_login(member_of(draft.group))
+    _upload(client, draft, "plan", "plan.pdf", minimal_pdf())
+    stale = draft.draft_version
+    _autosave(client, draft, draft_version=str(stale), **_rows({"name": "Anna"}))
+    response = _autosave(client, draft, draft_version=str(stale), **_rows({"name": "Piotr"}))
+    html = response.content.decode()
+    assert response.status_code == 409 and "Label of team" in html
+    assert "Anna, , , " in html and "Piotr, , , " in html and "Label of plan" not in html

@@ -80,13 +80,11 @@ def test_an_applicant_uploads_a_file_answer_and_adds_table_rows_kept_after_a_rel
 
     wrong = tmp_path / "photo.png"
     wrong.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    page.get_by_label("Your plan").set_input_files(str(wrong))
-    page.get_by_role("button", name="Upload Your plan").click()
+    page.get_by_label("Your plan").set_input_files(str(wrong))  # sent as soon as it is chosen
     expect(page.locator("[data-file-question=plan]")).to_contain_text("accepts only these types of file: PDF")
     plan = tmp_path / "plan.pdf"
     plan.write_bytes(minimal_pdf())
     page.get_by_label("Your plan").set_input_files(str(plan))
-    page.get_by_role("button", name="Upload Your plan").click()
     expect(page.locator("[data-file-answer]")).to_contain_text("plan.pdf")
 
     _autosaved(page, lambda: page.get_by_label("Name (row 1)").fill("Anna"))
