@@ -191,17 +191,19 @@ def answer_as_text(question, value) -> str:
     return _plain(question, value)
 
 
-def answer_file_readable(attachment, *, for_reviewer: bool) -> bool:
-    """May this reader have the file answering a question? Staff and the group always; a reviewer
-    (and anyone else) only a question reviewers see, and no identifying one in a blind call."""
-    if not for_reviewer:
-        return True
+def answer_file_readable(attachment, user, *, for_reviewer: bool) -> bool:
+    """May this reader have the file answering a question? Staff and the group: unless it
+    identifies a confidential call's group they may only know by its code name; a reviewer (and
+    anyone else) only a question reviewers see, and no identifying one in a blind call."""
+    from .identity import may_see_real_identity  # it reads the models, which read this module
+
     application = attachment.application
     call = application.competition
     shown = answers_to_show(
         definition_answered(application, call),
         application.form_answers or {},
-        for_reviewer=True,
-        hide_identifying=call.hides_groups_from_reviewers,
+        for_reviewer=for_reviewer,
+        hide_identifying=(for_reviewer and call.hides_groups_from_reviewers)
+        or not may_see_real_identity(user, application.group, call),
     )
     return any(a.get("file") and a["file"].get("attachment") == attachment.pk for a in shown)

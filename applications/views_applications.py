@@ -351,7 +351,7 @@ def attachment_download(request, pk):
     viewer = viewer_of(request, attachment.application)
     insider = viewer.is_staff or viewer.is_member
     if attachment.purpose == Attachment.Purpose.ANSWER and not answer_file_readable(
-        attachment, for_reviewer=not insider
+        attachment, request.user, for_reviewer=not insider
     ):
         raise Http404
     stored = attachment_for_download(attachment, original=insider)

@@ -183,21 +183,21 @@ def attachment_download(request, pk, attachment_pk):
     attachments = list(assignment.application.attachments.all())
     attachment = next((a for a in attachments if a.pk == attachment_pk), None)
     if attachment is None:
-        return _answer_file_download(assignment, attachment_pk)
+        return _answer_file_download(assignment, attachment_pk, request.user)
     name = attachment.original_name
     if assignment.application.competition.blind_review:
         name = blind_file_name(assignment.application, attachments.index(attachment) + 1, attachment)
     return _file_response(attachment, name)
 
 
-def _answer_file_download(assignment, attachment_pk):
+def _answer_file_download(assignment, attachment_pk, user):
     """A file answering one of the call's questions, if the reviewer may see that question."""
     attachment = Attachment.objects.filter(
         application=assignment.application, purpose=Attachment.Purpose.ANSWER, pk=attachment_pk
     ).first()
     if attachment is not None:
         attachment.application = assignment.application
-    if attachment is None or not answer_file_readable(attachment, for_reviewer=True):
+    if attachment is None or not answer_file_readable(attachment, user, for_reviewer=True):
         raise Http404
     name = attachment.original_name
     if assignment.application.competition.blind_review:

@@ -336,3 +336,23 @@ def test_a_stale_page_shows_its_table_beside_the_saved_one_and_never_a_file(clie
     html = response.content.decode()
     assert response.status_code == 409 and "Label of team" in html
     assert "Anna, , , " in html and "Piotr, , , " in html and "Label of plan" not in html
+
+
+def test_staff_who_know_a_confidential_group_by_its_code_name_see_no_identifying_answer(client):
+    draft = _with(ApplicationFactory(), CV, question("story", "short_text", identifying=True))
+    client.force_login(member_of(draft.group))
+    _upload(client, draft, "cv", "anna-cv.pdf", minimal_pdf())
+    draft.refresh_from_db()
+    Application.objects.filter(pk=draft.pk).update(form_answers=draft.form_answers | {"story": "Anna's street"})
+    draft.refresh_from_db()
+    call = draft.competition
+    call.confidential = True
+    call.save()
+    cv = Attachment.objects.get(application=draft, question="cv")
+    client.force_login(staff_user())  # without the permission to see real identities
+    html = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Label of story" not in html and "Anna&#x27;s street" not in html and "anna-cv.pdf" not in html
+    assert client.get(reverse("applications:attachment_download", kwargs={"pk": cv.pk})).status_code == 404
+    client.force_login(member_of(draft.group))  # the group itself reads its own answers
+    html = client.get(reverse("applications:detail", kwargs={"pk": draft.pk})).content.decode()
+    assert "Anna&#x27;s street" in html and "anna-cv.pdf" in html
