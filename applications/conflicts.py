@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from .forms import ApplicationForm
+from .question_files import FileAnswerField
+from .question_table import TableField
 
 VERSION_FIELD = "draft_version"
 OVERWRITE_FIELD = "overwrite_version"
@@ -67,7 +69,14 @@ def draft_differences(saved, post) -> list[dict]:
     differences = []
     for name, field in form.fields.items():
         saved_value, typed = form[name].value(), post.get(name, "")
-        if hasattr(field, "queryset") or getattr(field, "choices", None):
+        if isinstance(field, FileAnswerField):
+            continue  # a file is saved by its own form, never by the stale page
+        if isinstance(field, TableField):
+            saved_shown, typed_shown = (
+                field.as_text(saved_value),
+                field.as_text(field.widget.value_from_datadict(post, {}, name)),
+            )
+        elif hasattr(field, "queryset") or getattr(field, "choices", None):
             saved_shown, typed_shown = _choice_label(field, saved_value), _choice_label(field, typed)
         else:
             saved_shown, typed_shown = _normal(form[name].field.prepare_value(saved_value)), _normal(typed)

@@ -111,6 +111,14 @@ class ApplicationForm(forms.ModelForm):
         """The bound fields of the call's own questions, in the form's order."""
         return [self[name] for name in self.fields if name.startswith(PREFIX)]
 
+    def question_file_forms(self) -> list[dict]:
+        """The small forms of the file questions (their inputs sit among the questions)."""
+        return [
+            {"id": f"qfile-{name[len(PREFIX) :]}", "box": f"qfile-box-{name[len(PREFIX) :]}", "url": field.widget_url}
+            for name, field in self.fields.items()
+            if name.startswith(PREFIX) and hasattr(field, "widget_url")
+        ]
+
     def _get_validation_exclusions(self):
         # The region field has just found the region among the call's: the model's own
         # foreign-key check would read it once more.
@@ -144,7 +152,10 @@ class BudgetLineForm(LimitedForm):
 
 class BaseBudgetFormSet(forms.BaseFormSet):
     def rows(self):
-        """The lines that validated, as the service wants them; invalid rows are left out."""
+        """The lines that validated, as the service wants them; invalid rows are left out; none
+        when the call has no budget table (the formset is then not bound)."""
+        if not self.is_bound:
+            return []
         rows = []
         for index, form in enumerate(self.forms):
             line_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None

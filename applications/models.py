@@ -353,10 +353,13 @@ class Attachment(models.Model):
     class Purpose(models.TextChoices):
         APPLICATION = "application", _("Part of the application")
         LATER = "later", _("Added after the award (a report's photos and receipts)")
+        ANSWER = "answer", _("The answer to one of the call's questions")
 
     purpose = models.CharField(
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.APPLICATION, db_index=True
     )
+    # For an answer: the key of the call's question it answers.
+    question = models.CharField(_("question"), max_length=50, blank=True)
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=200)
     # The same file without its metadata (applications/metadata.py): what reviewers, mentors and
     # outsiders download. Empty when the file could not be read: then only staff and the group may.

@@ -220,6 +220,8 @@ def _save_budget_lines(application, rows) -> list[BudgetLine]:
 @transaction.atomic
 def attachment_add(*, application, uploaded_file, by) -> Attachment:
     locked = _lock_draft(application, by)
+    if not application.competition.attachments_section:
+        raise ValidationError(_("This call takes no attachments."))
     return attachment_create(
         application=locked, uploaded_file=uploaded_file, by=by, purpose=Attachment.Purpose.APPLICATION
     )
@@ -332,6 +334,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
     locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     transition_run(locked, "submit", by)
+    _freeze_call_form(locked.competition)
     outbox_enqueue_new(
         users=members,
         kind="application_submitted",
@@ -341,6 +344,14 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
         scope=locked.competition.outbox_scope,
     )
     return locked, {}
+
+
+def _freeze_call_form(call) -> None:
+    """The first submission freezes the call's questions: a later change is a new version. One
+    UPDATE, for the first submission only (deadline day's others read the flag already set)."""
+    if call.form_definition and not call.form_frozen:
+        Competition.objects.filter(pk=call.pk, form_frozen=False).update(form_frozen=True)
+        call.form_frozen = True
 
 
 def _eligible_regions(application, locked):

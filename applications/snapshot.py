@@ -7,6 +7,12 @@ from .models import Application, Attachment
 
 
 def submitted_snapshot(application, lines=None) -> dict:
+    """The built-in budget and attachments only where the call has them; the files that answer
+    questions with their fingerprints, beside the answers that name them."""
+    call = application.competition
+    if not call.budget_section:
+        lines = []
+    files = application.attachments.filter(purpose__in=[Attachment.Purpose.APPLICATION, Attachment.Purpose.ANSWER])
     return {
         **{name: getattr(application, name) for name in Application.TEXT_FIELDS},
         "region": str(application.region) if application.region_id else "",
@@ -29,7 +35,13 @@ def submitted_snapshot(application, lines=None) -> dict:
         ],
         "attachments": [
             {"name": a.original_name, "size": a.size, "sha256": _sha256(a)}
-            for a in application.attachments.filter(purpose=Attachment.Purpose.APPLICATION)
+            for a in files
+            if a.purpose == Attachment.Purpose.APPLICATION and call.attachments_section
+        ],
+        "answer_files": [
+            {"question": a.question, "name": a.original_name, "size": a.size, "sha256": _sha256(a)}
+            for a in files
+            if a.purpose == Attachment.Purpose.ANSWER
         ],
     }
 

@@ -86,8 +86,8 @@ def submission_errors(
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))
 
-    for field in missing_required(call, application.form_answers or {}):
-        add(field, _("This field is required before you submit."))
+    for field, message in missing_required(call, application.form_answers or {}).items():
+        add(field, message)
 
     if application.region_id and eligible_ids and application.region_id not in eligible_ids:
         add("region", _("This region is not eligible for this call."))
@@ -105,17 +105,8 @@ def submission_errors(
                 _("The call's maximum grant is %(amount)s.") % {"amount": format_money(call.max_grant, call.currency)},
             )
 
-    lines = list(application.budget_lines.all()) if lines is None else lines
-    if not lines:
-        add("budget", _("Add at least one budget line."))
-    elif amount is not None:
-        total = sum((line.total for line in lines), Decimal("0"))
-        if total != amount:
-            add(
-                "budget",
-                _("The budget lines add up to %(total)s but you request %(amount)s; they must be equal.")
-                % {"total": format_money(total, call.currency), "amount": format_money(amount, call.currency)},
-            )
+    if call.budget_section:  # a call may do without the budget table: then nothing to add up
+        _check_budget(add, call, amount, list(application.budget_lines.all()) if lines is None else lines)
 
     start, end = application.planned_start, application.planned_end
     if start and start < call.project_start_earliest:
@@ -128,6 +119,19 @@ def submission_errors(
     if start and end and end < start:
         add("planned_end", _("The end must not be before the start."))
     return errors
+
+
+def _check_budget(add, call, amount, lines):
+    if not lines:
+        add("budget", _("Add at least one budget line."))
+    elif amount is not None:
+        total = sum((line.total for line in lines), Decimal("0"))
+        if total != amount:
+            add(
+                "budget",
+                _("The budget lines add up to %(total)s but you request %(amount)s; they must be equal.")
+                % {"total": format_money(total, call.currency), "amount": format_money(amount, call.currency)},
+            )
 
 
 def _date(value):

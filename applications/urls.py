@@ -1,7 +1,7 @@
 from django.urls import path
 
+from . import views_answers, views_clarifications, views_groups, views_staff
 from . import views_applications as views
-from . import views_clarifications, views_groups, views_staff
 
 app_name = "applications"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         views_clarifications.clarification_ask_view,
         name="staff_clarification_ask",
     ),
+    path("applications/<int:pk>/answers/<slug:key>/file/", views_answers.question_file, name="question_file"),
     path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),

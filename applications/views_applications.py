@@ -16,6 +16,7 @@ from grants.models import Competition
 
 from . import selectors, services
 from .attachments import attachment_for_download
+from .call_questions import answer_file_readable
 from .conflicts import draft_differences, expected_version
 from .eligibility import answers_from, apply_box_context
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
@@ -144,7 +145,7 @@ def _conflict_page(request, application, form, formset, error):
 
 def _bind(request, application):
     form = ApplicationForm(request.POST, instance=application, competition=application.competition)
-    formset = budget_formset(data=request.POST)
+    formset = budget_formset(data=request.POST if application.competition.budget_section else None)
     form.is_valid()
     formset.is_valid()
     return form, formset
@@ -348,7 +349,12 @@ def attachment_download(request, pk):
     """Staff and the group get the file as uploaded; a mentor gets the copy without metadata."""
     attachment = _attachment(request, pk, member_only=False)
     viewer = viewer_of(request, attachment.application)
-    stored = attachment_for_download(attachment, original=viewer.is_staff or viewer.is_member)
+    insider = viewer.is_staff or viewer.is_member
+    if attachment.purpose == Attachment.Purpose.ANSWER and not answer_file_readable(
+        attachment, request.user, for_reviewer=not insider
+    ):
+        raise Http404
+    stored = attachment_for_download(attachment, original=insider)
     if stored is None:
         raise Http404
     response = FileResponse(

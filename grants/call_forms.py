@@ -2,7 +2,9 @@
 
 A definition is ``{"kind": "fixed", "stages": [{"key": "main", "questions": [...]}]}``; a question
 is ``{"key", "type", "label": {language code: text}, "help": {...}, "required", "identifying",
-"reviewers_see", "options": [{"value", "label": {...}}], "max_words", "max_chars"}``.
+"reviewers_see", "in_letter", "options": [{"value", "label": {...}}], "max_words", "max_chars"}``;
+a file question adds ``"file_types": ["pdf", ...], "max_mb"``, a table ``"columns": [{"key", "type",
+"label"}], "min_rows", "max_rows"`` (its cells are simple types, ``TABLE_CELL_TYPES``).
 
 Labels are per-language JSON beside the definition (not django-modeltranslation columns): a
 question is not a database row, so its translations travel with it, in exports, imports and
@@ -26,11 +28,18 @@ QUESTION_TYPES = (
     "yes_no",
     "email",
     "url",
+    "file",
+    "table",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
 CALL_KINDS = ("fixed",)
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_QUESTIONS = 200
+# A table's cells are simple types; a file question accepts some of the attachments' file types.
+TABLE_CELL_TYPES = ("short_text", "number", "money", "date", "email", "yes_no")
+MAX_COLUMNS = 12
+MAX_ROWS = 100
+FILE_TYPES = ("pdf", "png", "jpg", "docx", "xlsx", "odt", "ods")
 
 
 def empty_definition() -> dict:
@@ -95,7 +104,12 @@ def _question(raw, seen) -> dict:
         "required": bool(raw.get("required", False)),
         "identifying": bool(raw.get("identifying", False)),
         "reviewers_see": bool(raw.get("reviewers_see", True)),
+        "in_letter": bool(raw.get("in_letter", False)),
     }
+    if kind == "file":
+        question.update(file_options(raw, where))
+    if kind == "table":
+        question.update(table_options(raw, where))
     if kind == "long_text":
         for name in ("max_words", "max_chars"):
             limit = _limit(raw, name, where)
@@ -114,6 +128,63 @@ def _question(raw, seen) -> dict:
             values.add(value)
             question["options"].append({"value": value, "label": _texts(option.get("label"), where, required=True)})
     return question
+
+
+def file_options(raw, where) -> dict:
+    """The accepted file types (all the attachments' types if none is named) and the size limit in
+    MB, never above the site's limit for any attachment."""
+    types = raw.get("file_types") or list(FILE_TYPES)
+    if not isinstance(types, list) or any(t not in FILE_TYPES for t in types):
+        raise ValidationError(
+            _("%(where)s: the accepted file types are some of %(types)s.")
+            % {"where": where, "types": ", ".join(FILE_TYPES)}
+        )
+    most = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    max_mb = raw.get("max_mb", most)
+    if isinstance(max_mb, bool) or not isinstance(max_mb, int) or not 0 < max_mb <= most:
+        raise ValidationError(
+            _("%(where)s: the size limit is a whole number of MB from 1 to %(most)s.") % {"where": where, "most": most}
+        )
+    return {"file_types": [t for t in FILE_TYPES if t in types], "max_mb": max_mb}
+
+
+def table_options(raw, where) -> dict:
+    """The table's columns (each a key, a simple type and a label) and how many rows it takes."""
+    columns = raw.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise ValidationError(_("%(where)s: a table needs at least one column.") % {"where": where})
+    if len(columns) > MAX_COLUMNS:
+        raise ValidationError(
+            _("%(where)s: a table has at most %(count)s columns.") % {"where": where, "count": MAX_COLUMNS}
+        )
+    cleaned, keys = [], set()
+    for column in columns:
+        column = column if isinstance(column, dict) else {}
+        key = column.get("key")
+        if not isinstance(key, str) or not KEY.match(key) or key in keys:
+            raise ValidationError(_("%(where)s: every column needs its own key.") % {"where": where})
+        keys.add(key)
+        if column.get("type") not in TABLE_CELL_TYPES:
+            raise ValidationError(
+                _("%(where)s: a column is short text, a number, money, a date, an e-mail or yes/no.") % {"where": where}
+            )
+        cleaned.append({"key": key, "type": column["type"], "label": _texts(column.get("label"), where, required=True)})
+    rows = {}
+    for name in ("min_rows", "max_rows"):
+        value = raw.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ROWS:
+            raise ValidationError(
+                _("%(where)s: the number of rows is a whole number from 0 to %(most)s.")
+                % {"where": where, "most": MAX_ROWS}
+            )
+        rows[name] = value
+    if rows.get("max_rows") == 0 or rows.get("min_rows", 0) > rows.get("max_rows", MAX_ROWS):
+        raise ValidationError(
+            _("%(where)s: the most rows must be above zero and not below the fewest.") % {"where": where}
+        )
+    return {"columns": cleaned, "min_rows": rows.get("min_rows", 0), "max_rows": rows.get("max_rows", MAX_ROWS)}
 
 
 def validate_definition(data) -> dict:

@@ -39,6 +39,7 @@ CALL_SECTIONS = [
     (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
     (_("Emergency calls"), ["decision_days", "group_year_cap"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
+    (_("The application form"), ["budget_section", "attachments_section"]),
     (_("Review"), ["reviewers_per_application", "blind_review", "review_deadline", "disagreement_threshold"]),
     (
         _("Funded projects"),
@@ -68,6 +69,8 @@ class CompetitionForm(forms.ModelForm):
             "budget_pool",
             "min_grant",
             "max_grant",
+            "budget_section",
+            "attachments_section",
             "time_zone",
             "opens_at",
             "closes_at",

@@ -290,10 +290,19 @@ class Competition(models.Model):
         _("mentoring check-in every (weeks)"), default=4, validators=[MinValueValidator(1)]
     )
 
-    # The call's own questions (``grants.call_forms``); every change is a new version, and each
+    # The call's own questions (``grants.call_forms``). Edits update the current version until an
+    # application is submitted (``form_frozen``); a change after that is a new version, and each
     # application records the version it answered.
     form_definition = models.JSONField(_("the call's own questions"), default=dict, blank=True, editable=False)
     form_version = models.PositiveIntegerField(_("version of the call's questions"), default=1, editable=False)
+    form_frozen = models.BooleanField(_("an application answered this version"), default=False, editable=False)
+    # The built-in sections of the application form, which a call may switch off.
+    budget_section = models.BooleanField(
+        _("applicants write a budget table"), default=True, help_text=_("Untick for a call without budget lines.")
+    )
+    attachments_section = models.BooleanField(
+        _("applicants may attach files"), default=True, help_text=_("Untick for a call without attachments.")
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -5,10 +5,19 @@ checks. Options are written one per line (in the main language; other languages 
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .call_forms import QUESTION_TYPES, in_language, questions_of
+from .call_forms import (
+    FILE_TYPES,
+    QUESTION_TYPES,
+    TABLE_CELL_TYPES,
+    file_options,
+    in_language,
+    questions_of,
+    table_options,
+)
 from .models import Competition
 
 TYPE_LABELS = {
@@ -22,6 +31,8 @@ TYPE_LABELS = {
     "yes_no": _("Yes or no"),
     "email": _("E-mail address"),
     "url": _("Web address"),
+    "file": _("A file to upload"),
+    "table": _("A table of rows (e.g. team members or partners)"),
 }
 
 
@@ -33,7 +44,23 @@ class QuestionRowForm(forms.Form):
     )
     max_words = forms.IntegerField(label=_("At most this many words"), required=False, min_value=1)
     max_chars = forms.IntegerField(label=_("At most this many characters"), required=False, min_value=1)
+    file_types = forms.MultipleChoiceField(
+        label=_("For a file: the accepted types (none ticked: all)"),
+        required=False,
+        choices=[(t, t.upper()) for t in FILE_TYPES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_mb = forms.IntegerField(label=_("For a file: at most this many MB"), required=False)
+    columns = forms.CharField(
+        label=_("For a table: the columns, one per line as “key | type | label”"),
+        help_text=_("Types: %(types)s.") % {"types": ", ".join(TABLE_CELL_TYPES)},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    min_rows = forms.IntegerField(label=_("For a table: at least this many rows"), required=False)
+    max_rows = forms.IntegerField(label=_("For a table: at most this many rows"), required=False)
     required = forms.BooleanField(label=_("Required"), required=False)
+    in_letter = forms.BooleanField(label=_("Printed in the award letter"), required=False)
     identifying = forms.BooleanField(label=_("Identifies the group (hidden in blind review)"), required=False)
     reviewers_see = forms.BooleanField(label=_("Reviewers see it"), required=False, initial=True)
 
@@ -49,16 +76,53 @@ class QuestionRowForm(forms.Form):
                 label=_("Help text (%(language)s)") % {"language": name}, required=False, max_length=2000
             )
 
+    def clean(self):
+        """A file's or a table's options checked here, so that the error sits on its field."""
+        data = super().clean()
+        where = _("Question “%(key)s”") % {"key": data.get("key") or "?"}
+        try:
+            if data.get("type") == "file":
+                options = {"file_types": data.get("file_types") or []}
+                file_options(
+                    {**options, **({"max_mb": data["max_mb"]} if data.get("max_mb") is not None else {})}, where
+                )
+            if data.get("type") == "table":
+                rows = {n: data[n] for n in ("min_rows", "max_rows") if data.get(n) is not None}
+                table_options({"columns": _columns(data.get("columns"), {}), **rows}, where)
+        except ValidationError as error:
+            self.add_error("max_mb" if data.get("type") == "file" else "columns", error)
+        return data
+
 
 QuestionFormSet = formset_factory(QuestionRowForm, extra=1, can_delete=True, max_num=200)
+
+
+ROW_KEYS = (
+    "key", "type", "required", "identifying", "reviewers_see", "in_letter", "max_words", "max_chars",
+    "file_types", "max_mb", "min_rows", "max_rows",
+)  # fmt: skip
+
+
+def _columns(text, known) -> list[dict]:
+    """The table's columns from lines of “key | type | label”; a line that does not say all three
+    becomes a column the definition's check refuses by name. Labels in other languages are kept."""
+    columns = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        key, kind, label = ([part.strip() for part in line.split("|", 2)] + ["", ""])[:3]
+        columns.append({"key": key, "type": kind, "label": {**known.get(key, {}), settings.LANGUAGE_CODE: label}})
+    return columns
 
 
 def initial_rows(definition) -> list[dict]:
     rows = []
     for q in questions_of(definition):
-        row = {
-            k: q.get(k) for k in ("key", "type", "required", "identifying", "reviewers_see", "max_words", "max_chars")
-        }
+        row = {k: q.get(k) for k in ROW_KEYS}
+        row["columns"] = "\n".join(
+            f"{c['key']} | {c['type']} | {in_language(c['label'], settings.LANGUAGE_CODE)}"
+            for c in q.get("columns", [])
+        )
         row["options"] = "\n".join(in_language(o["label"], settings.LANGUAGE_CODE) for o in q.get("options", []))
         for code, _name in settings.LANGUAGES:
             row[f"label_{code}"] = q["label"].get(code, "")
@@ -84,7 +148,21 @@ def definition_from(formset, current) -> dict:
             "required": data["required"],
             "identifying": data["identifying"],
             "reviewers_see": data["reviewers_see"],
+            "in_letter": data["in_letter"],
         }
+        if data["type"] == "file":
+            question["file_types"] = data.get("file_types") or []
+            if data.get("max_mb") is not None:
+                question["max_mb"] = data["max_mb"]
+        if data["type"] == "table":
+            known = {
+                c["key"]: c["label"]
+                for q in questions_of(current)
+                if q["key"] == question["key"]
+                for c in q.get("columns", [])
+            }
+            question["columns"] = _columns(data.get("columns"), known)
+            question.update({n: data[n] for n in ("min_rows", "max_rows") if data.get(n) is not None})
         for limit in ("max_words", "max_chars"):
             if data.get(limit):
                 question[limit] = data[limit]

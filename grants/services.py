@@ -86,19 +86,23 @@ def competition_save(
 @transaction.atomic
 def call_form_replace(*, competition, definition: dict, by) -> Competition:
     """Replace the call's own questions with a checked ``definition`` (``ValidationError`` naming
-    the question at fault, and nothing changed). A different definition is a new version; the
-    applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
+    the question at fault, and nothing changed). Until an application is submitted the current
+    version is edited in place; once one is (the form is frozen), a change is a new version and
+    the applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
     if by is not None:
         require_staff(by)
     cleaned = validate_definition(definition)
     locked = Competition.objects.select_for_update().get(pk=competition.pk)
     if cleaned == locked.form_definition:
         return locked
-    if locked.form_definition:
+    if locked.form_frozen:
         locked.form_version += 1
+        locked.form_frozen = False
     locked.form_definition = cleaned
-    locked.save(update_fields=["form_definition", "form_version", "updated_at"])
-    CallFormVersion.objects.create(competition=locked, version=locked.form_version, definition=cleaned)
+    locked.save(update_fields=["form_definition", "form_version", "form_frozen", "updated_at"])
+    CallFormVersion.objects.update_or_create(
+        competition=locked, version=locked.form_version, defaults={"definition": cleaned}
+    )
     audit_record(
         by=by,
         action="call.form_changed",

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_programme_staff
+from applications.call_questions import answer_as_text
 from applications.identity import IDENTITY_PERMISSION, export_group_names
 from applications.models import Application
+from grants.call_forms import in_language, questions_of
 from grants.models import Competition, Indicator
 from reviews.models import Review
 
@@ -74,6 +76,31 @@ def _may_read_answers(user, confidential: bool) -> bool:
     return not confidential or user.has_perm(IDENTITY_PERMISSION)
 
 
+def _question_columns(programme) -> list[dict]:
+    """A column per question of the programme's calls (one query), in the calls' order; calls
+    that share a key share its column."""
+    columns: dict[str, dict] = {}
+    for call_id, definition in (
+        Competition.objects.filter(programme=programme).order_by("opens_at", "pk").values_list("pk", "form_definition")
+    ):
+        for question in questions_of(definition):
+            column = columns.setdefault(question["key"], {"label": in_language(question["label"]), "by_call": {}})
+            column["by_call"][call_id] = question
+    return list(columns.values())
+
+
+def _answer_cells(columns, a, readable: bool, named: bool) -> list:
+    """The answers of one application; an identifying one only where the group is named."""
+    cells = []
+    for column in columns:
+        question = column["by_call"].get(a["competition_id"])
+        if question is None or not readable or (question["identifying"] and not named):
+            cells.append("")
+        else:
+            cells.append(answer_as_text(question, (a["form_answers"] or {}).get(question["key"])))
+    return cells
+
+
 def applications_table(programme, user) -> Table:
     """Submitted applications with the answers of the form where the user may read them; a
     confidential call's region is left out where its group's name is."""
@@ -81,6 +108,8 @@ def applications_table(programme, user) -> Table:
     names = _group_names(programme, user, _identity_rows(applications), "export: applications")
     fields = ("pk", "reference", "competition__title", "competition__confidential", "title", "status")
     fields += ("region__name", "requested_amount", "awarded_amount", "competition__currency", "submitted_at")
+    fields += ("competition_id", "group__name", "form_answers")
+    questions = _question_columns(programme)
     rows = []
     for a in applications.values(*fields, *ANSWER_FIELDS):
         confidential = a["competition__confidential"]
@@ -100,6 +129,7 @@ def applications_table(programme, user) -> Table:
                 a["submitted_at"].date() if a["submitted_at"] else None,
             ]
             + [a[name] if readable else "" for name in ANSWER_FIELDS]
+            + _answer_cells(questions, a, readable, names[a["pk"]] == a["group__name"])
         )
     header = [
         _("Reference"),
@@ -114,6 +144,7 @@ def applications_table(programme, user) -> Table:
         _("Submitted"),
     ]
     header += [str(Application._meta.get_field(name).verbose_name) for name in ANSWER_FIELDS]
+    header += [column["label"] for column in questions]
     return Table(str(TABLES["applications"]), header, rows)
 
 

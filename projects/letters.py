@@ -3,6 +3,9 @@
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from applications.call_questions import answers_to_show, definition_answered
+from applications.identity import may_see_real_identity
+
 from .pdf import html_to_pdf
 
 
@@ -20,6 +23,12 @@ def award_letter_pdf(application, viewer) -> bytes:
                 "first_report": application.reports.order_by("due_on").first(),
                 "today": timezone.localdate(),
                 "identity_viewer": viewer,
+                "letter_answers": answers_to_show(
+                    definition_answered(application, call),
+                    application.form_answers or {},
+                    in_letter=True,
+                    hide_identifying=not may_see_real_identity(viewer, application.group, call),
+                ),
             },
         )
         title = translation.gettext("Award letter %(ref)s") % {"ref": application.reference}

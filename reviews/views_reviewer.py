@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import member_required
 from accounts.rules import is_reviewer
 from applications.attachments import attachment_for_download
+from applications.call_questions import answer_file_readable
 from applications.identity import application_identity
 from applications.models import Attachment
 from applications.selectors import application_files
@@ -182,10 +183,30 @@ def attachment_download(request, pk, attachment_pk):
     attachments = list(assignment.application.attachments.all())
     attachment = next((a for a in attachments if a.pk == attachment_pk), None)
     if attachment is None:
-        raise Http404
+        return _answer_file_download(assignment, attachment_pk, request.user)
     name = attachment.original_name
     if assignment.application.competition.blind_review:
         name = blind_file_name(assignment.application, attachments.index(attachment) + 1, attachment)
+    return _file_response(attachment, name)
+
+
+def _answer_file_download(assignment, attachment_pk, user):
+    """A file answering one of the call's questions, if the reviewer may see that question."""
+    attachment = Attachment.objects.filter(
+        application=assignment.application, purpose=Attachment.Purpose.ANSWER, pk=attachment_pk
+    ).first()
+    if attachment is not None:
+        attachment.application = assignment.application
+    if attachment is None or not answer_file_readable(attachment, user, for_reviewer=True):
+        raise Http404
+    name = attachment.original_name
+    if assignment.application.competition.blind_review:
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+        name = f"{assignment.application.reference}-{attachment.question}.{extension}"
+    return _file_response(attachment, name)
+
+
+def _file_response(attachment, name):
     # Reviewers never get the original: its metadata may name the applicant (blind review).
     stored = attachment_for_download(attachment, original=False)
     if stored is None:

@@ -43,6 +43,7 @@ from applications.models import (
 )
 from audit.models import AuditEntry
 from grants.models import CallCutoff, Competition
+from grants.services import call_form_replace
 from notifications.models import OutboxMessage
 from projects import awards, mentoring
 from projects.models import AwardProposal, CheckIn, GoodPractice, PaymentTranche, Report
@@ -118,6 +119,8 @@ def world(db):
     )
     CriterionFactory(competition=call, name="Relevance")
     staff = staff_user()
+    plan_question = {"key": "plan", "type": "file", "label": {"en": "Your plan"}, "file_types": ["pdf"]}
+    call_form_replace(competition=call, definition={"stages": [{"questions": [plan_question]}]}, by=staff)
     alpha = GroupFactory(name="Alpha Gardeners")
     beta = GroupFactory(name="Beta Builders")
     member = member_of(alpha)
@@ -495,6 +498,16 @@ MATRIX = {
         check=redirects(
             url("applications:edit", **DRAFT),
             then=exists(lambda w: w.draft.attachments.filter(original_name="more.pdf")),
+        ),
+    ),
+    "applications:question_file": Route(
+        guard=MEMBER,
+        ok=frozenset({"member"}),
+        kwargs={**DRAFT, "key": lambda w: "plan"},
+        post=lambda w: {"file": SimpleUploadedFile("answer.pdf", PDF, content_type="application/pdf")},
+        check=redirects(
+            url("applications:edit", **DRAFT),
+            then=exists(lambda w: w.draft.attachments.filter(original_name="answer.pdf", question="plan")),
         ),
     ),
     "applications:attachment_download": Route(

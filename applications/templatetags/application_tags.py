@@ -11,17 +11,22 @@ def status_badge(status) -> str:
     return BADGES.get(status, "secondary")
 
 
-@register.simple_tag
-def call_answers(application, call, for_reviewer=False):
+@register.simple_tag(takes_context=True)
+def call_answers(context, application, call, for_reviewer=False):
     """The answers to the call's own questions as this reader may see them: a reviewer sees the
-    questions meant for reviewers, and none that identifies the group in a blind call."""
+    questions meant for reviewers, and none that identifies the group in a blind call; nor does
+    anyone to whom a confidential call's group is only its code name."""
     from ..call_questions import answers_to_show, definition_answered
+    from ..identity import may_see_real_identity
 
+    request = context.get("request")
+    user = getattr(request, "user", None)
     return answers_to_show(
         definition_answered(application, call),
         application.form_answers or {},
         for_reviewer=for_reviewer,
-        hide_identifying=for_reviewer and call.hides_groups_from_reviewers,
+        hide_identifying=(for_reviewer and call.hides_groups_from_reviewers)
+        or not may_see_real_identity(user, application.group, call),
     )
 
 

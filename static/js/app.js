@@ -39,6 +39,13 @@
     });
   }
 
+  // A file question's file is sent as soon as it is chosen, by the question's own small form
+  // (the input belongs to it through its "form" attribute); without JavaScript, its button sends it.
+  document.addEventListener("change", function (event) {
+    var input = event.target.closest("[data-file-question] input[type=file]");
+    if (input && input.form && input.files.length && input.form.requestSubmit) { input.form.requestSubmit(); }
+  });
+
   // Budget: show the running total and whether it matches the requested amount.
   function setUpBudgetTotal(form) {
     var out = form.querySelector("[data-budget-total]");

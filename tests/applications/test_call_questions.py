@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application
+from grants.models import Competition
 from grants.services import call_form_replace
 from reviews.models import Assignment
 from tests.applications.test_views import _post_data
@@ -110,6 +111,7 @@ def test_a_changed_form_is_a_new_version_and_old_answers_stay_readable(client):
     member = member_of(draft.group)
     client.force_login(member)
     _autosave(client, draft, team="Four")
+    Competition.objects.filter(pk=draft.competition_id).update(form_frozen=True)  # another group submitted
     _with_questions(draft, question("team", "long_text", label={"en": "Who are you?"}))
     draft.refresh_from_db()
     assert draft.form_version == 1 and draft.competition.form_version == 2

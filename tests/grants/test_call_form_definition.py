@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
 from grants.call_forms import QUESTION_TYPES, validate_definition
+from grants.models import Competition
 from tests.factories import CompetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,8 @@ def question(key, type_="short_text", **extra):
     data = {"key": key, "type": type_, "label": {"en": f"Label of {key}", "uk": f"Мітка {key}"}, **extra}
     if type_ in ("single_choice", "multiple_choice"):
         data.setdefault("options", [{"value": "a", "label": {"en": "A"}}, {"value": "b", "label": {"en": "B"}}])
+    if type_ == "table":
+        data.setdefault("columns", [{"key": "name", "type": "short_text", "label": {"en": "Name"}}])
     return data
 
 
@@ -87,6 +90,7 @@ def test_export_import_round_trip_makes_a_new_version_only_when_something_change
     assert source.form_version == 1
     exported["stages"][0]["questions"].pop()
     path.write_text(json.dumps(exported))
+    Competition.objects.filter(pk=source.pk).update(form_frozen=True)  # an application was submitted
     call_command("call_form", "import", "media", str(path))
     source.refresh_from_db()
     assert source.form_version == 2 and [q["key"] for q in source.form_definition["stages"][0]["questions"]] == ["team"]

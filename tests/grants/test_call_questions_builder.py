@@ -4,6 +4,7 @@ keeps the rows and says why, and a form can be copied from an earlier call."""
 import pytest
 from django.urls import reverse
 
+from grants.models import Competition
 from grants.services import call_form_replace
 from tests.factories import CompetitionFactory, staff_user
 from tests.grants.test_call_form_definition import definition, question
@@ -23,7 +24,7 @@ def _post(client, call, *rows, initial=0):
     return client.post(reverse("grants:staff_call_questions", kwargs={"pk": call.pk}), data)
 
 
-def test_staff_build_questions_in_rows_and_each_change_is_a_new_version(client):
+def test_staff_build_questions_in_rows_and_a_change_after_a_submission_is_a_new_version(client):
     call = CompetitionFactory()
     client.force_login(staff_user())
     response = _post(
@@ -42,9 +43,16 @@ def test_staff_build_questions_in_rows_and_each_change_is_a_new_version(client):
     assert "Version 1." in page and "Розкажіть про команду" in page
     assert "Translations still missing" in page
     assert "Question 0: " in page and "Question 1: " in page  # each lacks some of the offered languages
+    assert "No application has been submitted yet" in page
+    assert _post(client, call, _row(0), _row(1), initial=2).status_code == 302
+    call.refresh_from_db()
+    assert call.form_version == 1  # nobody has submitted: the version is edited in place
+    Competition.objects.filter(pk=call.pk).update(form_frozen=True)  # an application was submitted
+    page = client.get(reverse("grants:staff_call_questions", kwargs={"pk": call.pk})).content.decode()
+    assert "This version is frozen" in page and "Saving a change makes version 2" in page
     assert _post(client, call, _row(0), initial=2).status_code == 302
     call.refresh_from_db()
-    assert call.form_version == 2
+    assert call.form_version == 2 and not call.form_frozen
 
 
 def test_a_choice_without_options_is_refused_naming_the_question_and_the_rows_stay(client):
