@@ -8,12 +8,50 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from .call_questions import answers_from_cleaned
 from .forms import ApplicationForm
 from .question_files import FileAnswerField
 from .question_table import TableField
 
 VERSION_FIELD = "draft_version"
 OVERWRITE_FIELD = "overwrite_version"
+
+
+class DraftConflict(Exception):
+    """Someone saved the draft since this page loaded it; ``saved`` is the draft as now stored."""
+
+    def __init__(self, saved):
+        super().__init__("stale draft")
+        self.saved = saved
+
+
+def _line(row_or_line):
+    get = row_or_line.get if isinstance(row_or_line, dict) else lambda name: getattr(row_or_line, name)
+    return (get("category"), get("description"), get("quantity"), get("unit_cost"))
+
+
+def _same_as_saved(locked, fields, budget_lines) -> bool:
+    for name, value in (fields or {}).items():
+        if hasattr(locked, name) and getattr(locked, name) != value:
+            return False
+    saved_answers = locked.form_answers or {}
+    if any(saved_answers.get(key) != value for key, value in answers_from_cleaned(fields or {}).items()):
+        return False
+    if budget_lines is not None:
+        typed = sorted(_line(row) for row in budget_lines if not row.get("DELETE"))
+        if typed != sorted(_line(line) for line in locked.budget_lines.all()):
+            return False
+    return True
+
+
+def version_check(locked, expected, fields=None, budget_lines=None) -> None:
+    """Refuse a save from a page loaded before another save (``DraftConflict``), unless the page
+    holds exactly what is saved: the other save was then this browser's own (an autosave still on
+    its way when the page was reloaded), and there is nothing to merge."""
+    if expected is None or expected == locked.draft_version:
+        return
+    if fields is None and budget_lines is None or not _same_as_saved(locked, fields, budget_lines):
+        raise DraftConflict(locked)
 
 
 def expected_version(post) -> int | None:

@@ -22,6 +22,7 @@ from notifications.services import outbox_enqueue, outbox_enqueue_new
 
 from .attachments import attachment_create
 from .call_questions import answers_from_cleaned
+from .conflicts import DraftConflict, version_check  # noqa: F401 (DraftConflict: the views catch it here)
 from .eligibility import NotEligible, answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
 from .rounds import group_cap_error, round_for
@@ -136,14 +137,6 @@ def _lock_draft(application, by) -> Application:
     return locked
 
 
-class DraftConflict(Exception):
-    """Someone saved the draft since this page loaded it; ``saved`` is the draft as now stored."""
-
-    def __init__(self, saved):
-        super().__init__("stale draft")
-        self.saved = saved
-
-
 @transaction.atomic
 def application_update_draft(
     *, application, by, fields: dict, budget_lines=None, expected_version: int | None = None
@@ -157,8 +150,7 @@ def application_update_draft(
     since, nothing is saved and ``DraftConflict`` is raised (two editors never overwrite silently).
     """
     locked = _lock_draft(application, by)
-    if expected_version is not None and expected_version != locked.draft_version:
-        raise DraftConflict(locked)
+    version_check(locked, expected_version, fields, budget_lines)
     locked.draft_version += 1
     _apply_draft_fields(locked, fields, application.competition)
     locked.save()
@@ -305,8 +297,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
         raise PermissionDenied
     typed = fields is not None or budget_lines is not None
     if typed:
-        if expected_version is not None and expected_version != locked.draft_version:
-            raise DraftConflict(locked)  # another editor saved since this page was loaded
+        version_check(locked, expected_version, fields, budget_lines)  # another editor saved since?
         locked.draft_version += 1
     if fields is not None:
         _apply_draft_fields(locked, fields)

@@ -130,3 +130,28 @@ def test_a_stale_submit_is_refused_too(client, draft, members):
     assert response.status_code == 409
     draft.refresh_from_db()
     assert draft.status == "draft" and draft.summary == "Boris's newer summary."
+
+
+def test_a_stale_page_that_holds_what_is_saved_submits(client, draft, members):
+    """The page's own autosave, still on its way when the page was reloaded (a file uploaded right
+    after typing), bumps the version after the page was drawn: nothing differs, so nothing to merge."""
+    first, _second = members
+    client.force_login(first)
+    client.post(_edit(draft, "applications:autosave"), _post_data(draft, draft_version="0"), HTTP_HX_REQUEST="true")
+    draft.refresh_from_db()
+    assert draft.draft_version == 1
+    response = client.post(_edit(draft, "applications:submit"), _post_data(draft, draft_version="0"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
+def test_a_stale_page_that_differs_only_in_its_budget_is_still_refused(client, draft, members):
+    first, second = members
+    stale = _post_data(draft, draft_version="0")  # the page as it was loaded, its budget line unchanged
+    client.force_login(second)
+    client.post(_edit(draft), _post_data(draft, draft_version="0", **{"lines-0-description": "Boris's line"}))
+    client.force_login(first)
+    response = client.post(_edit(draft), stale)
+    assert response.status_code == 409
+    assert draft.budget_lines.get().description == "Boris's line"

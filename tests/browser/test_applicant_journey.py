@@ -74,12 +74,32 @@ def log_in(page, email, password, t=ENGLISH):
     expect(page.get_by_role("button", name=t("Log out"))).to_be_visible()
 
 
+AUTOSAVE_DELAY_MS = 1200  # the edit form's longest autosave delay (hx-trigger "input changed delay:1200ms")
+
+
 def autosaved(page, action, t=ENGLISH):
-    """Run ``action`` (typing) and wait until the autosave request it triggers has been answered."""
-    with page.expect_response(lambda r: r.url.endswith("/autosave/") and r.request.method == "POST") as response_info:
-        action()
+    """Run ``action`` (typing) and wait until every autosave it started has been answered.
+
+    On a busy machine typing is slow, so the first answer can come while later saves are still on
+    their way: waiting for the first alone let the test read the database, or upload a file, before
+    the last save had landed."""
+
+    def is_autosave(request):
+        return request.url.endswith("/autosave/") and request.method == "POST"
+
+    started = []
+    listener = lambda request: started.append(request) if is_autosave(request) else None  # noqa: E731
+    page.on("request", listener)
+    try:
+        with page.expect_response(lambda r: is_autosave(r.request)) as response_info:
+            action()
+        page.wait_for_timeout(AUTOSAVE_DELAY_MS + 300)  # a save still waiting for its delay has started
+        answers = [request.response() for request in list(started)]
+    finally:
+        page.remove_listener("request", listener)
     response = response_info.value
-    assert response.ok, f"autosave answered {response.status}: {response.text()}"
+    for answer in [response, *answers]:
+        assert answer is not None and answer.ok, f"autosave answered {answer and answer.status}"
     expect(page.locator("#autosave-status")).to_contain_text(t("Draft saved at %(time)s", time="").strip())
     expect(page.locator("#autosave-status")).not_to_contain_text(t("Not saved yet, please check:"))
     return response
