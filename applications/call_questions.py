@@ -74,9 +74,10 @@ def field_for(question, currency):
     return forms.URLField(assume_scheme="https", **common)
 
 
-def add_question_fields(form, competition, answers):
-    """Add the call's questions to ``form`` (names ``q_<key>``), showing the saved ``answers``."""
-    for question in questions_of(competition.form_definition):
+def add_question_fields(form, competition, answers, stage=None):
+    """Add the call's questions of ``stage`` (every one: ``None``) to ``form`` (names
+    ``q_<key>``), showing the saved ``answers``."""
+    for question in questions_of(competition.form_definition, stage):
         name = PREFIX + question["key"]
         form.fields[name] = field_for(question, competition.currency)
         if question["key"] in answers:
@@ -97,30 +98,30 @@ def answers_from_cleaned(cleaned_data) -> dict:
     return answers
 
 
-def missing_required(competition, answers) -> list[str]:
-    """The names of the form fields of required questions left unanswered."""
+def missing_required(competition, answers, stage=None) -> list[str]:
+    """The names of the form fields of required questions (of ``stage``) left unanswered."""
     return [
         PREFIX + q["key"]
-        for q in questions_of(competition.form_definition)
+        for q in questions_of(competition.form_definition, stage)
         if q["required"] and answers.get(q["key"]) in (None, "", [])
     ]
 
 
-def definition_answered(application, competition) -> dict:
-    """The questions as they were when ``application`` answered them: the call's current ones, or
-    the older version it answered (one query, only then)."""
-    version = application.form_version
+def definition_answered(application, competition, version=None) -> dict:
+    """The questions as they were when ``application`` answered them (or answered ``version``,
+    its concept note's): the call's current ones, or an older version (one query, only then)."""
+    version = version or application.form_version
     if not version or version == competition.form_version:
         return competition.form_definition
     older = CallFormVersion.objects.filter(competition=competition, version=version).values_list("definition")
     return next(iter(older), (competition.form_definition,))[0]
 
 
-def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying=False) -> list[dict]:
+def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying=False, stage=None) -> list[dict]:
     """The answers with their questions' labels in the reader's language, in the form's order;
     a reviewer sees only the questions meant for reviewers, and no identifying one in a blind call."""
     shown = []
-    for question in questions_of(definition):
+    for question in questions_of(definition, stage):
         if for_reviewer and not question["reviewers_see"]:
             continue
         if hide_identifying and question["identifying"]:
@@ -135,3 +136,14 @@ def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying
             value = options.get(value, value)
         shown.append({"key": question["key"], "label": in_language(question["label"]), "value": value or ""})
     return shown
+
+
+def full_form_prefill(definition, concept_answers) -> dict:
+    """The full proposal's answers to start from: the concept's answers to questions of the same
+    key (and the same type, so an answer always fits its field)."""
+    concept_types = {q["key"]: q["type"] for q in questions_of(definition, "concept")}
+    return {
+        q["key"]: concept_answers[q["key"]]
+        for q in questions_of(definition, "full")
+        if q["key"] in concept_answers and concept_types.get(q["key"]) == q["type"]
+    }

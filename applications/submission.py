@@ -12,6 +12,8 @@ from .call_questions import missing_required
 
 NON_FIELD = "__all__"
 
+# A two-stage call's concept note is short: the idea, where, and about how much.
+CONCEPT_REQUIRED_FIELDS = ("title", "summary", "problem", "region", "requested_amount")
 REQUIRED_FIELDS = (
     "title",
     "summary",
@@ -24,6 +26,15 @@ REQUIRED_FIELDS = (
     "planned_end",
     "requested_amount",
 )
+
+
+def deadline_of(application):
+    """The deadline ``application`` is submitted against: the call's, or for an invited full
+    proposal of a two-stage call, the full proposals'."""
+    call = application.competition
+    if application.status == application.Status.INVITED and call.full_closes_at:
+        return call.full_closes_at
+    return call.closes_at
 
 
 def _group_may_still_apply(application, eligible_ids, others) -> str | None:
@@ -69,18 +80,18 @@ def submission_errors(
         eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if not call.is_published or now < call.opens_at:
         add(NON_FIELD, _("This call is not open for applications yet."))
-    elif now > call.closes_at:
+    elif now > deadline_of(application):
         add(NON_FIELD, _("The deadline for this call has passed."))
     problem = _group_may_still_apply(application, eligible_ids, other_applications)
     if problem:
         add(NON_FIELD, problem)
 
-    for field in REQUIRED_FIELDS:
+    for field in CONCEPT_REQUIRED_FIELDS if application.is_concept else REQUIRED_FIELDS:
         value = getattr(application, field + "_id" if field == "region" else field)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))
 
-    for field in missing_required(call, application.form_answers or {}):
+    for field in missing_required(call, application.form_answers or {}, application.stage):
         add(field, _("This field is required before you submit."))
 
     if application.region_id and eligible_ids and application.region_id not in eligible_ids:
@@ -101,7 +112,8 @@ def submission_errors(
 
     lines = list(application.budget_lines.all()) if lines is None else lines
     if not lines:
-        add("budget", _("Add at least one budget line."))
+        if not application.is_concept:
+            add("budget", _("Add at least one budget line."))
     elif amount is not None:
         total = sum((line.total for line in lines), Decimal("0"))
         if total != amount:

@@ -177,6 +177,14 @@ class Competition(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at (deadline)"))
+    # A two-stage call: ``closes_at`` is the concept notes' deadline, this one the invited full
+    # proposals' (after it; checked by the call form).
+    full_closes_at = models.DateTimeField(
+        _("full proposals due (two-stage calls)"),
+        null=True,
+        blank=True,
+        help_text=_("Invited groups submit their full proposal by then. Only for two-stage calls."),
+    )
     project_start_earliest = models.DateField(_("projects start no earlier than"), validators=[sane_date])
     project_end_latest = models.DateField(_("projects end no later than"), validators=[sane_date])
 
@@ -292,6 +300,10 @@ class Competition(models.Model):
     @property
     def emergency(self) -> bool:
         return self.kind == self.Kind.EMERGENCY
+
+    @property
+    def two_stage(self) -> bool:
+        return self.kind == self.Kind.TWO_STAGE
 
     @property
     def outbox_scope(self) -> str:

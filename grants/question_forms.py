@@ -53,9 +53,9 @@ class QuestionRowForm(forms.Form):
 QuestionFormSet = formset_factory(QuestionRowForm, extra=1, can_delete=True, max_num=200)
 
 
-def initial_rows(definition) -> list[dict]:
+def initial_rows(definition, stage=None) -> list[dict]:
     rows = []
-    for q in questions_of(definition):
+    for q in questions_of(definition, stage):
         row = {
             k: q.get(k) for k in ("key", "type", "required", "identifying", "reviewers_see", "max_words", "max_chars")
         }
@@ -67,10 +67,16 @@ def initial_rows(definition) -> list[dict]:
     return rows
 
 
-def definition_from(formset, current) -> dict:
-    """The definition the rows describe; option labels in other languages are kept from
-    ``current`` when an option of the same value is saved again."""
+def definition_from(formsets, current, kind="fixed") -> dict:
+    """The definition the rows of each stage describe (``formsets``: stage key → formset); option
+    labels in other languages are kept from ``current`` when an option of the same value is saved
+    again."""
     known_options = {(q["key"], o["value"]): o["label"] for q in questions_of(current) for o in q.get("options", [])}
+    stages = [{"key": key, "questions": _questions(formset, known_options)} for key, formset in formsets.items()]
+    return {"kind": kind, "stages": stages}
+
+
+def _questions(formset, known_options) -> list[dict]:
     questions = []
     for form in formset.forms:
         data = form.cleaned_data
@@ -95,8 +101,7 @@ def definition_from(formset, current) -> dict:
                 for v in values
             ]
         questions.append(question)
-    kind = (current or {}).get("kind", "fixed")
-    return {"kind": kind, "stages": [{"key": "main", "questions": questions}]}
+    return questions
 
 
 class CopyQuestionsForm(forms.Form):

@@ -16,7 +16,7 @@ from .call_forms import questions_of, validate_definition
 from .models import CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
-ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
+ZONED_FIELDS = ("opens_at", "closes_at", "full_closes_at", "review_deadline")
 
 
 def _in_call_zone(moment, zone):
@@ -84,24 +84,28 @@ def competition_save(
 def call_form_replace(*, competition, definition: dict, by) -> Competition:
     """Replace the call's own questions with a checked ``definition`` (``ValidationError`` naming
     the question at fault, and nothing changed). A different definition is a new version; the
-    applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
+    applications keep the version they answered. ``by`` None: the ``call_form import`` command.
+    The definition's kind becomes the call's (a two-stage form makes a two-stage call)."""
     if by is not None:
         require_staff(by)
     cleaned = validate_definition(definition)
     locked = Competition.objects.select_for_update().get(pk=competition.pk)
-    if cleaned == locked.form_definition:
+    if cleaned == locked.form_definition and cleaned["kind"] == locked.kind:
         return locked
-    if locked.form_definition:
+    changed = cleaned != locked.form_definition
+    if locked.form_definition and changed:
         locked.form_version += 1
     locked.form_definition = cleaned
-    locked.save(update_fields=["form_definition", "form_version", "updated_at"])
-    CallFormVersion.objects.create(competition=locked, version=locked.form_version, definition=cleaned)
+    locked.kind = cleaned["kind"]
+    locked.save(update_fields=["form_definition", "form_version", "kind", "updated_at"])
+    if changed:
+        CallFormVersion.objects.create(competition=locked, version=locked.form_version, definition=cleaned)
     audit_record(
         by=by,
         action="call.form_changed",
         message=_("The call's questions changed (version %(version)s)") % {"version": locked.form_version},
         call_id=locked.pk,
         label=locked.title,
-        data={"version": locked.form_version, "questions": len(questions_of(cleaned))},
+        data={"version": locked.form_version, "questions": len(questions_of(cleaned)), "kind": locked.kind},
     )
     return locked
