@@ -7,7 +7,9 @@ the group's ``submit_full`` runs in ``services.application_submit``), run throug
 e-mail in its own language, through the outbox.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .call_questions import full_form_prefill
 from .models import Application
@@ -15,12 +17,19 @@ from .services import notify_members
 from .transitions import application_lock, transition_run
 
 
+def _concept_lock(application) -> Application:
+    locked = application_lock(application)
+    if not locked.is_concept:
+        raise ValidationError(_("Only a two-stage call's concept note is invited to a full proposal, or not."))
+    return locked
+
+
 @transaction.atomic
 def application_invite(*, application, by, comment="") -> Application:
     """Invite the group to the full proposal. The concept note as submitted is kept
     (``Application.concept``) and stays readable; the full form starts with the concept's answers
     to questions of the same key, and the texts, budget and files the group already wrote."""
-    locked = transition_run(application_lock(application), "invite", by, comment.strip())
+    locked = transition_run(_concept_lock(application), "invite", by, comment.strip())
     call = locked.competition
     locked.concept = locked.submitted_snapshot or {}
     locked.stage = Application.Stage.FULL
@@ -47,7 +56,7 @@ def application_not_invite(*, application, by, feedback="") -> Application:
     """Tell the group its concept note is not invited to the full proposal; ``feedback`` (may be
     empty) is shown on its page and in the e-mail."""
     feedback = feedback.strip()
-    locked = transition_run(application_lock(application), "not_invite", by, feedback)
+    locked = transition_run(_concept_lock(application), "not_invite", by, feedback)
     locked.decision_feedback = feedback
     locked.save(update_fields=["decision_feedback", "updated_at"])
     notify_members(

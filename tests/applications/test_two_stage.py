@@ -163,7 +163,7 @@ def test_only_staff_invite_and_only_a_concept_note_is_invited_or_awarded(call):
     with pytest.raises(PermissionDenied):
         stages.application_invite(application=application, by=member)
     one_stage = ApplicationFactory(status=S.SUBMITTED)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only a two-stage call's concept note"):
         stages.application_not_invite(application=one_stage, by=staff_user())
     reviewed = ApplicationFactory(competition=call, status=S.REVIEWED, stage=Application.Stage.CONCEPT)
     with pytest.raises(ValidationError):
@@ -275,3 +275,12 @@ def test_reviewers_read_the_concept_note_under_the_blind_rules(call):
     call.blind_review = True
     blind = {a["key"] for a in concept_answers(application, call, for_reviewer=True)}
     assert blind == {"idea"}
+
+
+def test_the_call_page_and_the_staff_list_name_the_stages(client, call):
+    application, _member = _submitted_concept(call)
+    page = client.get(call.get_absolute_url()).content.decode()
+    assert "data-two-stage" in page and "The groups shortlisted are invited to write a full proposal" in page
+    client.force_login(staff_user())
+    listing = client.get(reverse("applications:staff_call_applications", kwargs={"pk": call.pk})).content.decode()
+    assert application.reference in listing and "Concept note" in listing
