@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .models import Competition
+
 QUESTION_TYPES = (
     "short_text",
     "long_text",
@@ -31,8 +33,8 @@ QUESTION_TYPES = (
     "url",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
-CALL_KINDS = ("fixed", "rolling", "emergency", "two_stage")
-TWO_STAGE = "two_stage"
+CALL_KINDS = tuple(Competition.Kind.values)
+TWO_STAGE = Competition.Kind.TWO_STAGE.value
 ONE_STAGE = ("main",)
 STAGES_OF_TWO = ("concept", "full")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
