@@ -81,9 +81,10 @@ def field_for(question, currency, application=None):
     return forms.URLField(assume_scheme="https", **common)
 
 
-def add_question_fields(form, competition, answers):
-    """Add the call's questions to ``form`` (names ``q_<key>``), showing the saved ``answers``."""
-    for question in questions_of(competition.form_definition):
+def add_question_fields(form, competition, answers, stage=None):
+    """Add the call's questions of ``stage`` (every one: ``None``) to ``form`` (names
+    ``q_<key>``), showing the saved ``answers``."""
+    for question in questions_of(competition.form_definition, stage):
         name = PREFIX + question["key"]
         form.fields[name] = field_for(question, competition.currency, form.instance)
         if question["key"] in answers:
@@ -104,11 +105,11 @@ def answers_from_cleaned(cleaned_data) -> dict:
     return answers
 
 
-def missing_required(competition, answers) -> dict[str, str]:
-    """``{form field: message}`` for the questions not answered as Submit needs: a required one left
-    empty, a table with fewer rows than it asks for."""
+def missing_required(competition, answers, stage=None) -> dict[str, str]:
+    """``{form field: message}`` for the questions (of ``stage``) not answered as Submit needs: a
+    required one left empty, a table with fewer rows than it asks for."""
     problems = {}
-    for q in questions_of(competition.form_definition):
+    for q in questions_of(competition.form_definition, stage):
         value = answers.get(q["key"])
         if q["required"] and value in (None, "", [], {}):
             problems[PREFIX + q["key"]] = _("This field is required before you submit.")
@@ -119,23 +120,25 @@ def missing_required(competition, answers) -> dict[str, str]:
     return problems
 
 
-def definition_answered(application, competition) -> dict:
-    """The questions as they were when ``application`` answered them: the call's current ones, or
-    the older version it answered (one query, only then)."""
-    version = application.form_version
+def definition_answered(application, competition, version=None) -> dict:
+    """The questions as they were when ``application`` answered them (or answered ``version``,
+    its concept note's): the call's current ones, or an older version (one query, only then)."""
+    version = version or application.form_version
     if not version or version == competition.form_version:
         return competition.form_definition
     older = CallFormVersion.objects.filter(competition=competition, version=version).values_list("definition")
     return next(iter(older), (competition.form_definition,))[0]
 
 
-def answers_to_show(definition, answers, *, for_reviewer=False, hide_identifying=False, in_letter=False) -> list[dict]:
+def answers_to_show(
+    definition, answers, *, for_reviewer=False, hide_identifying=False, in_letter=False, stage=None
+) -> list[dict]:
     """The answers with their questions' labels in the reader's language, in the form's order;
     a reviewer sees only the questions meant for reviewers, and no identifying one in a blind call;
     the award letter only the questions marked for it. A file's answer is ``file`` (its attachment's
     id, name and size), a table's ``table`` (column titles and rows of values)."""
     shown = []
-    for question in questions_of(definition):
+    for question in questions_of(definition, stage):
         if for_reviewer and not question["reviewers_see"]:
             continue
         if hide_identifying and question["identifying"]:
@@ -207,3 +210,14 @@ def answer_file_readable(attachment, user, *, for_reviewer: bool) -> bool:
         or not may_see_real_identity(user, application.group, call),
     )
     return any(a.get("file") and a["file"].get("attachment") == attachment.pk for a in shown)
+
+
+def full_form_prefill(definition, concept_answers) -> dict:
+    """The full proposal's answers to start from: the concept's answers to questions of the same
+    key (and the same type, so an answer always fits its field)."""
+    concept_types = {q["key"]: q["type"] for q in questions_of(definition, "concept")}
+    return {
+        q["key"]: concept_answers[q["key"]]
+        for q in questions_of(definition, "full")
+        if q["key"] in concept_answers and concept_types.get(q["key"]) == q["type"]
+    }

@@ -34,6 +34,7 @@ FINISHED = (
     Application.Status.REJECTED,
     Application.Status.WITHDRAWN,
     Application.Status.INELIGIBLE,
+    Application.Status.NOT_INVITED,
 )
 
 
@@ -46,6 +47,7 @@ def _erase_application_data(application) -> None:
         created_by=None,
         submitted_snapshot=None,
         form_answers={},
+        concept={},
         eligibility_answers={},
         anonymised_at=timezone.now(),
     )

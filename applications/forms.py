@@ -105,7 +105,7 @@ class ApplicationForm(forms.ModelForm):
         if competition.emergency:
             for name in SHORT_FORM_SKIPS:
                 del self.fields[name]
-        add_question_fields(self, competition, self.instance.form_answers or {})
+        add_question_fields(self, competition, self.instance.form_answers or {}, self.instance.stage)
 
     def question_fields(self):
         """The bound fields of the call's own questions, in the form's order."""
@@ -216,6 +216,18 @@ class GroupEraseForm(LimitedForm):
 class WithdrawForm(LimitedForm):
     comment = forms.CharField(
         label=_("Why are you withdrawing? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StageDecisionForm(LimitedForm):
+    """Staff's choice on a two-stage call's concept note."""
+
+    DECISIONS = [("invite", _("Invite to the full proposal")), ("not_invite", _("Do not invite"))]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    feedback = forms.CharField(
+        label=_("Note or feedback the group will read (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

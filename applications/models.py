@@ -1,9 +1,8 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +12,11 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, sane_date
 from config.registry import Registry
 from grants.models import Competition, money_field
-from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from regions.models import Region
 
 from . import rules as app_rules
 from .identity_log import IdentityDisclosure  # noqa: F401 (a model of this app)
+from .models_budget import BudgetLine, line_total_expression  # noqa: F401 (BudgetLine: a model of this app)
 from .models_groups import (  # noqa: F401 (models of this app; migration 0001 names the token default here)
     ApplicantGroup,
     GroupInvitation,
@@ -31,13 +30,6 @@ from .thread import ClarificationMessage  # noqa: F401 (a model of this app)
 # Callables ``check(application) -> bool``: has money been paid on this award? Filled by the layer
 # that pays (``projects``), so this model never looks up a layer.
 money_paid_checks = Registry("money paid checks")
-
-
-def _line_total_expression():
-    return ExpressionWrapper(
-        F("quantity") * F("unit_cost"),
-        output_field=DecimalField(max_digits=MONEY_MAX_DIGITS + 6, decimal_places=MONEY_DECIMAL_PLACES * 2),
-    )
 
 
 class Application(FSMModelMixin, models.Model):
@@ -55,6 +47,17 @@ class Application(FSMModelMixin, models.Model):
         REPORTED = "reported", _("Reported")
         CLOSED = "closed", _("Closed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A two-stage call's concept note, after staff's choice: invited to write the full
+        # proposal (editable like a draft), or not invited (final, with the staff's feedback).
+        INVITED = "invited", _("Invited to a full proposal")
+        NOT_INVITED = "not_invited", _("Not invited to a full proposal")
+
+    class Stage(models.TextChoices):
+        """A two-stage call's concept note, then its full proposal; the one application of any
+        other call is a full proposal."""
+
+        CONCEPT = "concept", _("Concept note")
+        FULL = "full", _("Full proposal")
 
     # The fields the applicant writes; all optional while a draft, checked on submit.
     TEXT_FIELDS = ("title", "summary", "problem", "activities", "expected_results", "beneficiaries")
@@ -76,6 +79,7 @@ class Application(FSMModelMixin, models.Model):
     )
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.FULL)
 
     title = models.CharField(_("project title"), max_length=200, blank=True)
     summary = models.TextField(
@@ -130,6 +134,9 @@ class Application(FSMModelMixin, models.Model):
     form_answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True, editable=False)
     form_version = models.PositiveIntegerField(_("version of the call's questions"), null=True, blank=True)
     eligibility_answers = models.JSONField(_("eligibility answers"), default=dict, blank=True, editable=False)
+    # A two-stage call's concept note as submitted (its ``submitted_snapshot``), kept when the
+    # group is invited to write the full proposal; empty otherwise.
+    concept = models.JSONField(_("concept note"), default=dict, blank=True, editable=False)
     # Bumped by every save of the draft: a page that saves with an older number was stale.
     draft_version = models.PositiveIntegerField(default=0, editable=False)
     anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
@@ -156,12 +163,17 @@ class Application(FSMModelMixin, models.Model):
 
     @cached_property
     def budget_total(self) -> Decimal:
-        total = self.budget_lines.aggregate(total=Sum(_line_total_expression()))["total"]
+        total = self.budget_lines.aggregate(total=Sum(line_total_expression()))["total"]
         return (total or Decimal("0")).quantize(Decimal("0.01"))
 
     @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
+        """A draft, or an invited group's full proposal."""
+        return self.status in (self.Status.DRAFT, self.Status.INVITED)
+
+    @property
+    def is_concept(self) -> bool:
+        return self.stage == self.Stage.CONCEPT
 
     @property
     def awaits_screening(self) -> bool:
@@ -169,7 +181,7 @@ class Application(FSMModelMixin, models.Model):
 
     @property
     def is_withdrawable_by_group(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.IN_REVIEW)
+        return self.status in (self.Status.DRAFT, self.Status.SUBMITTED, self.Status.IN_REVIEW, self.Status.INVITED)
 
     # --- the state machine (see DESIGN.md). Called only from applications.services. ---
 
@@ -189,7 +201,7 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_description
     @transition(
         field=status,
-        source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.AWARDED],
+        source=[Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.AWARDED, Status.INVITED],
         target=Status.WITHDRAWN,
         conditions=[lambda a: a.nothing_paid_yet()],
         permission=app_rules.can_withdraw,
@@ -234,7 +246,7 @@ class Application(FSMModelMixin, models.Model):
         field=status,
         source=[Status.REVIEWED, Status.WAITLISTED],
         target=Status.AWARDED,
-        conditions=[lambda a: a.award_fits_request()],
+        conditions=[lambda a: a.award_fits_request(), lambda a: not a.is_concept],
         permission=app_rules.can_decide,
     )
     def award(self, by=None, description=None):
@@ -242,7 +254,13 @@ class Application(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=status, source=Status.REVIEWED, target=Status.WAITLISTED, permission=app_rules.can_decide)
+    @transition(
+        field=status,
+        source=Status.REVIEWED,
+        target=Status.WAITLISTED,
+        conditions=[lambda a: not a.is_concept],
+        permission=app_rules.can_decide,
+    )
     def waitlist(self, by=None, description=None):
         pass
 
@@ -259,6 +277,7 @@ class Application(FSMModelMixin, models.Model):
         field=status,
         source=[Status.REVIEWED, Status.WAITLISTED],
         target=Status.REJECTED,
+        conditions=[lambda a: not a.is_concept],
         permission=app_rules.can_decide,
     )
     def reject(self, by=None, description=None):
@@ -280,6 +299,44 @@ class Application(FSMModelMixin, models.Model):
     @fsm_log_description
     @transition(field=status, source=Status.REPORTED, target=Status.CLOSED, permission=app_rules.can_decide)
     def close(self, by=None, description=None):
+        pass
+
+    # --- a two-stage call: its concept notes, then the invited full proposals ---
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.REVIEWED],
+        target=Status.INVITED,
+        conditions=[lambda a: a.is_concept],
+        permission=app_rules.can_decide,
+    )
+    def invite(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=[Status.SUBMITTED, Status.REVIEWED],
+        target=Status.NOT_INVITED,
+        conditions=[lambda a: a.is_concept],
+        permission=app_rules.can_decide,
+    )
+    def not_invite(self, by=None, description=None):
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=status,
+        source=Status.INVITED,
+        target=Status.SUBMITTED,
+        conditions=[lambda a: a.can_be_submitted()],
+        permission=app_rules.can_act_for_group,
+    )
+    def submit_full(self, by=None, description=None):
         pass
 
     # --- conditions ---
@@ -309,42 +366,6 @@ class Application(FSMModelMixin, models.Model):
             and self.requested_amount is not None
             and Decimal("0") < self.awarded_amount <= self.requested_amount
         )
-
-
-class BudgetLine(models.Model):
-    class Category(models.TextChoices):
-        PERSONNEL = "personnel", _("Fees and personnel")
-        MATERIALS = "materials", _("Materials and supplies")
-        EQUIPMENT = "equipment", _("Equipment")
-        TRAVEL = "travel", _("Travel and accommodation")
-        SERVICES = "services", _("Services and rent")
-        PROMOTION = "promotion", _("Promotion and publications")
-        OTHER = "other", _("Other")
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
-    description = models.CharField(_("description"), max_length=300)
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=10,
-        decimal_places=2,
-        default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    unit_cost = money_field(_("unit cost"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("budget line")
-        verbose_name_plural = _("budget lines")
-        ordering = ["application", "position", "pk"]
-
-    def __str__(self):
-        return self.description
-
-    @property
-    def total(self) -> Decimal:
-        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
 
 
 class Attachment(models.Model):

@@ -118,6 +118,7 @@ def application_create(
         raise NotEligible(problems, answer_issues)
     application = Application.objects.create(
         competition=competition,
+        stage=Application.Stage.CONCEPT if competition.two_stage else Application.Stage.FULL,
         group=group,
         created_by=by,
         region_id=group.region_id,
@@ -132,7 +133,7 @@ def _lock_draft(application, by) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not is_group_member(by, locked):
         raise PermissionDenied
-    if locked.status != Application.Status.DRAFT:
+    if not locked.is_editable:
         raise ValidationError(_("This application has been submitted and can no longer be changed."))
     return locked
 
@@ -287,7 +288,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
         .annotate(other_applications=Coalesce(Subquery(others), 0))
         .get(pk=application.pk)
     )
-    if locked.status != Application.Status.DRAFT:
+    if not locked.is_editable:
         if locked.status == Application.Status.SUBMITTED:
             raise ValidationError(_("This application has already been submitted."), code="already_submitted")
         raise not_possible(locked)
@@ -324,12 +325,15 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
     locked.cutoff = round_for(locked.competition, moment)
     locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
-    transition_run(locked, "submit", by)
+    step = "submit_full" if locked.status == Application.Status.INVITED else "submit"  # full proposal: stage 2
+    transition_run(locked, step, by)
     _freeze_call_form(locked.competition)
     outbox_enqueue_new(
         users=members,
         kind="application_submitted",
-        dedupe_key=lambda user: f"application_submitted:{locked.pk}:{user.pk}",
+        dedupe_key=lambda user: (
+            f"application_submitted:{locked.pk}:{user.pk}" + (":full" if step == "submit_full" else "")
+        ),
         template="applications/email/submitted",
         context={"application": locked, "call": locked.competition},
         scope=locked.competition.outbox_scope,

@@ -24,14 +24,36 @@ BADGES = {
     S.REPORTED: "success",
     S.CLOSED: "secondary",
     S.WITHDRAWN: "light",
+    S.INVITED: "warning",
+    S.NOT_INVITED: "danger",
 }
 
 # Callables ``source(applications) -> {application_id: text}``, one query at most each.
 next_step_sources = Registry("next steps of applications")
 
 
+def _concept_steps(application) -> str:
+    """A two-stage call's concept note, before staff choose whom to invite."""
+    steps = {
+        S.DRAFT: _("Finish and submit your concept note before %(deadline)s.")
+        % {"deadline": date_format(application.competition.closes_at, "DATETIME_FORMAT")},
+        S.SUBMITTED: _("Staff read the concept notes; the groups they shortlist are invited to write a full proposal."),
+        S.IN_REVIEW: _("Your concept note is being reviewed; the groups shortlisted are then invited."),
+        S.REVIEWED: _("Your concept note is reviewed; staff choose whom to invite to the full proposal."),
+        S.NOT_INVITED: _("Your concept note was not invited to a full proposal: any feedback is on its page."),
+    }
+    return steps.get(application.status, "")
+
+
 def _own_steps(application) -> str:
     call = application.competition
+    if application.is_concept and _concept_steps(application):
+        return _concept_steps(application)
+    if application.status == S.INVITED:
+        return _(
+            "You are invited to write the full proposal, which starts from your concept note. "
+            "Submit it before %(deadline)s."
+        ) % {"deadline": date_format(call.full_closes_at or call.closes_at, "DATETIME_FORMAT")}
     steps = {
         S.DRAFT: _("Finish and submit it before %(deadline)s.")
         % {"deadline": date_format(call.closes_at, "DATETIME_FORMAT")}

@@ -12,6 +12,8 @@ from .call_questions import missing_required
 
 NON_FIELD = "__all__"
 
+# A two-stage call's concept note is short: the idea, where, and about how much.
+CONCEPT_REQUIRED_FIELDS = ("title", "summary", "problem", "region", "requested_amount")
 REQUIRED_FIELDS = (
     "title",
     "summary",
@@ -30,6 +32,16 @@ SHORT_FORM_SKIPS = ("problem", "expected_results", "beneficiaries")
 
 def required_fields(call) -> tuple:
     return tuple(f for f in REQUIRED_FIELDS if f not in SHORT_FORM_SKIPS) if call.emergency else REQUIRED_FIELDS
+
+
+def deadline_of(application):
+    """The deadline ``application`` is submitted against: the call's, or for an invited full
+    proposal of a two-stage call, the full proposals'; ``None`` for a call without one (rolling,
+    emergency)."""
+    call = application.competition
+    if application.status == application.Status.INVITED and call.full_closes_at:
+        return call.full_closes_at
+    return call.closes_at
 
 
 def _group_may_still_apply(application, eligible_ids, others) -> str | None:
@@ -75,18 +87,18 @@ def submission_errors(
         eligible_ids = {r.pk for r in call.eligible_regions.all()}
     if not call.is_published or now < call.opens_at:
         add(NON_FIELD, _("This call is not open for applications yet."))
-    elif call.closed_at(now):
+    elif (deadline := deadline_of(application)) and now > deadline:
         add(NON_FIELD, _("The deadline for this call has passed."))
     problem = _group_may_still_apply(application, eligible_ids, other_applications)
     if problem:
         add(NON_FIELD, problem)
 
-    for field in required_fields(call):
+    for field in CONCEPT_REQUIRED_FIELDS if application.is_concept else required_fields(call):
         value = getattr(application, field + "_id" if field == "region" else field)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             add(field, _("This field is required before you submit."))
 
-    for field, message in missing_required(call, application.form_answers or {}).items():
+    for field, message in missing_required(call, application.form_answers or {}, application.stage).items():
         add(field, message)
 
     if application.region_id and eligible_ids and application.region_id not in eligible_ids:
@@ -106,7 +118,9 @@ def submission_errors(
             )
 
     if call.budget_section:  # a call may do without the budget table: then nothing to add up
-        _check_budget(add, call, amount, list(application.budget_lines.all()) if lines is None else lines)
+        lines = list(application.budget_lines.all()) if lines is None else lines
+        if lines or not application.is_concept:  # a concept note needs no budget yet
+            _check_budget(add, call, amount, lines)
 
     start, end = application.planned_start, application.planned_end
     if start and start < call.project_start_earliest:

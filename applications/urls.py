@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_answers, views_clarifications, views_groups, views_staff
+from . import views_answers, views_clarifications, views_groups, views_staff, views_stages
 from . import views_applications as views
 
 app_name = "applications"
@@ -29,6 +29,7 @@ urlpatterns = [
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("staff/calls/<int:pk>/applications/", views_staff.call_applications, name="staff_call_applications"),
     path("staff/calls/<int:pk>/screen/", views_staff.call_screen, name="staff_call_screen"),
+    path("staff/applications/<int:pk>/stage/", views_stages.stage_decide, name="staff_stage_decide"),
     path("staff/identity-log/", views_staff.identity_log, name="staff_identity_log"),
     path("staff/groups/<int:pk>/erase/", views_staff.group_erase, name="staff_group_erase"),
     path("groups/new/", views_groups.group_create, name="group_create"),

@@ -23,7 +23,7 @@ from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
 from .pages import application_sections, application_staff_actions, render_sections, viewer_of
 from .status import next_steps
-from .submission import NON_FIELD
+from .submission import NON_FIELD, deadline_of
 
 
 @login_required
@@ -127,6 +127,7 @@ def _edit_context(application, form, formset, attachment_form=None, *, version=N
         "attachment_form": attachment_form or AttachmentForm(),
         "draft_version": application.draft_version if version is None else version,
         "conflict": conflict,
+        "deadline": deadline_of(application),
     }
 
 

@@ -1,6 +1,9 @@
 """A call's own form: its questions as a JSON definition, checked before it is stored.
 
-A definition is ``{"kind": "fixed", "stages": [{"key": "main", "questions": [...]}]}``; a question
+A definition is ``{"kind": "fixed", "stages": [{"key": "main", "questions": [...]}]}``: one stage,
+except a two-stage call's two (``STAGES_OF_TWO``: the concept note, then the full proposal), each
+with its own questions (a key may repeat across stages: the full form starts with the concept's
+answer of the same key). The kind is the call's (``Competition.kind``); a question
 is ``{"key", "type", "label": {language code: text}, "help": {...}, "required", "identifying",
 "reviewers_see", "in_letter", "options": [{"value", "label": {...}}], "max_words", "max_chars"}``;
 a file question adds ``"file_types": ["pdf", ...], "max_mb"``, a table ``"columns": [{"key", "type",
@@ -17,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .models import Competition
+
 QUESTION_TYPES = (
     "short_text",
     "long_text",
@@ -32,7 +37,10 @@ QUESTION_TYPES = (
     "table",
 )
 CHOICE_TYPES = ("single_choice", "multiple_choice")
-CALL_KINDS = ("fixed",)
+CALL_KINDS = tuple(Competition.Kind.values)
+TWO_STAGE = Competition.Kind.TWO_STAGE.value
+ONE_STAGE = ("main",)
+STAGES_OF_TWO = ("concept", "full")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_QUESTIONS = 200
 # A table's cells are simple types; a file question accepts some of the attachments' file types.
@@ -42,8 +50,25 @@ MAX_ROWS = 100
 FILE_TYPES = ("pdf", "png", "jpg", "docx", "xlsx", "odt", "ods")
 
 
-def empty_definition() -> dict:
-    return {"kind": "fixed", "stages": [{"key": "main", "questions": []}]}
+def stage_keys(kind) -> tuple[str, ...]:
+    return STAGES_OF_TWO if kind == TWO_STAGE else ONE_STAGE
+
+
+def empty_definition(kind="fixed") -> dict:
+    return {"kind": kind, "stages": [{"key": key, "questions": []} for key in stage_keys(kind)]}
+
+
+def definition_for_kind(definition, kind) -> dict:
+    """``definition`` with the stages of ``kind`` (a call whose kind changed after its questions
+    were written): a one-stage form becomes the full proposal's, and back."""
+    definition = definition or empty_definition(kind)
+    stages = {stage["key"]: stage.get("questions", []) for stage in definition.get("stages", [])}
+    if tuple(stages) == stage_keys(kind):
+        return {**definition, "kind": kind}
+    last = list(stages.values())[-1] if stages else []
+    if kind == TWO_STAGE:
+        return {"kind": kind, "stages": [{"key": "concept", "questions": []}, {"key": "full", "questions": last}]}
+    return {"kind": kind, "stages": [{"key": "main", "questions": last}]}
 
 
 def _texts(value, where, *, required) -> dict:
@@ -195,20 +220,37 @@ def validate_definition(data) -> dict:
     if kind not in CALL_KINDS:
         raise ValidationError(_("“%(kind)s” is not a kind of call this site runs.") % {"kind": kind})
     stages = data.get("stages")
-    if not isinstance(stages, list) or len(stages) != 1:
-        raise ValidationError(_("A call's form has exactly one stage (two-stage calls are not available yet)."))
-    stage = stages[0] if isinstance(stages[0], dict) else {}
-    raw_questions = stage.get("questions")
-    if not isinstance(raw_questions, list) or len(raw_questions) > MAX_QUESTIONS:
-        raise ValidationError(_("A stage lists its questions, at most %(count)s.") % {"count": MAX_QUESTIONS})
-    seen: set[str] = set()
-    questions = [_question(raw, seen) for raw in raw_questions]
-    return {"kind": kind, "stages": [{"key": str(stage.get("key") or "main"), "questions": questions}]}
+    keys = stage_keys(kind)
+    if not isinstance(stages, list) or len(stages) != len(keys):
+        if kind == TWO_STAGE:
+            raise ValidationError(_("A two-stage call's form has two stages: “concept” and “full”."))
+        raise ValidationError(_("A call's form has exactly one stage."))
+    cleaned = []
+    for expected, stage in zip(keys, stages, strict=True):
+        stage = stage if isinstance(stage, dict) else {}
+        key = str(stage.get("key") or expected)
+        if key != expected:
+            raise ValidationError(
+                _("Stage “%(key)s”: the stages of this kind of call are %(keys)s, in this order.")
+                % {"key": key, "keys": ", ".join(keys)}
+            )
+        raw_questions = stage.get("questions")
+        if not isinstance(raw_questions, list) or len(raw_questions) > MAX_QUESTIONS:
+            raise ValidationError(_("A stage lists its questions, at most %(count)s.") % {"count": MAX_QUESTIONS})
+        seen: set[str] = set()  # a key is unique within its stage
+        cleaned.append({"key": key, "questions": [_question(raw, seen) for raw in raw_questions]})
+    return {"kind": kind, "stages": cleaned}
 
 
-def questions_of(definition) -> list[dict]:
+def questions_of(definition, stage=None) -> list[dict]:
+    """The questions of every stage, or of ``stage`` (``"concept"`` or ``"full"``). A one-stage
+    form's questions are those of its full proposal, as the application is one."""
     stages = (definition or {}).get("stages") or []
-    return [question for stage in stages for question in stage.get("questions", [])]
+    if stage is not None and len(stages) > 1:
+        stages = [s for s in stages if s.get("key") == stage]
+    elif stage == "concept":
+        return []
+    return [question for s in stages for question in s.get("questions", [])]
 
 
 def in_language(texts: dict, language=None) -> str:

@@ -36,7 +36,8 @@ CALL_SECTIONS = [
                      "confidential"]),
     (_("Languages"), ["main_language", "email_note"]),
     (_("Money"), ["currency", "budget_pool", "min_grant", "max_grant", "award_confirmation_threshold"]),
-    (_("Dates"), ["time_zone", "opens_at", "closes_at", "project_start_earliest", "project_end_latest"]),
+    (_("Dates"), ["time_zone", "opens_at", "closes_at", "full_closes_at", "project_start_earliest",
+                  "project_end_latest"]),
     (_("Emergency calls"), ["decision_days", "group_year_cap"]),
     (_("Who may apply"), ["eligible_regions", "informal_groups_allowed", "max_applications_per_group"]),
     (_("The application form"), ["budget_section", "attachments_section"]),
@@ -74,6 +75,7 @@ class CompetitionForm(forms.ModelForm):
             "time_zone",
             "opens_at",
             "closes_at",
+            "full_closes_at",
             "project_start_earliest",
             "project_end_latest",
             "eligible_regions",
@@ -103,6 +105,7 @@ class CompetitionForm(forms.ModelForm):
             "rules": forms.Textarea(attrs={"rows": 4}),
             "opens_at": DATETIME_WIDGET,
             "closes_at": DATETIME_WIDGET,
+            "full_closes_at": DATETIME_WIDGET,
             "review_deadline": DATETIME_WIDGET,
             "interim_report_due": DATE_WIDGET,
             "award_confirmation_threshold": MONEY_WIDGET,
@@ -117,7 +120,7 @@ class CompetitionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at", "review_deadline"):
+        for name in ("opens_at", "closes_at", "full_closes_at", "review_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         phase = self.fields["phase"]
         phase.queryset = phase.queryset.select_related("programme")
@@ -174,10 +177,24 @@ class CompetitionForm(forms.ModelForm):
             cleaned["confidential"] = True  # confidential by default: its groups face a crisis
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The deadline must come after the opening."))
+        self._check_full_deadline(cleaned)
         start, end = cleaned.get("project_start_earliest"), cleaned.get("project_end_latest")
         if start and end and end < start:
             self.add_error("project_end_latest", _("The project period must end after it starts."))
         return cleaned
+
+    def _check_full_deadline(self, cleaned):
+        """A two-stage call needs the full proposals' deadline, after the concept notes'; other
+        kinds of call have none."""
+        kind, closes, full = cleaned.get("kind"), cleaned.get("closes_at"), cleaned.get("full_closes_at")
+        if kind != Competition.Kind.TWO_STAGE:
+            cleaned["full_closes_at"] = None
+        elif full is None:
+            self.add_error("full_closes_at", _("A two-stage call needs the deadline of its full proposals."))
+        elif closes and full <= closes:
+            self.add_error(
+                "full_closes_at", _("Full proposals must be due after the concept notes' deadline (closes at).")
+            )
 
 
 class RowsFormSet(BaseInlineFormSet):

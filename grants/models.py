@@ -13,8 +13,14 @@ from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
 from .models_cutoffs import CallCutoff  # noqa: F401 - a model of this app
+from .models_programmes import (  # noqa: F401 - models of this app
+    Programme,
+    ProgrammeFunder,
+    ProgrammeIndicator,
+    ProgrammePhase,
+)
 from .models_questions import CallFormVersion, EligibilityQuestion  # noqa: F401 - models of this app
-from .money import CURRENCIES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from .money import CURRENCIES, money_field
 from .translations import translations_field
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -23,103 +29,6 @@ TIME_ZONES = sorted(zoneinfo.available_timezones())
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
-
-
-def money_field(verbose_name, **kwargs):
-    return models.DecimalField(
-        verbose_name,
-        max_digits=MONEY_MAX_DIGITS,
-        decimal_places=MONEY_DECIMAL_PLACES,
-        validators=[MinValueValidator(Decimal("0"))],
-        **kwargs,
-    )
-
-
-class Programme(models.Model):
-    """A funder's programme: a line of money that runs one or more calls."""
-
-    name = models.CharField(_("name"), max_length=200)
-    funder_name = models.CharField(_("funder"), max_length=200)
-    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT_MAX)
-    retention_days = models.PositiveIntegerField(
-        _("keep personal data of closed applications for (days)"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "After this, names, contacts, texts and files of finished applications are erased; amounts, "
-            "dates, regions and indicator figures stay. Leave empty to keep them."
-        ),
-    )
-
-    # The programme as the donor's project: what the NGO must report upward.
-    currency = models.CharField(_("currency of the budget"), max_length=3, choices=CURRENCIES, default="EUR")
-    total_budget = money_field(_("total budget"), null=True, blank=True)
-    donor_share = money_field(_("donor's contribution"), null=True, blank=True)
-    co_funding = money_field(_("co-funding"), null=True, blank=True)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=[sane_date])
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[sane_date])
-    regions = models.ManyToManyField(Region, verbose_name=_("regions covered"), blank=True, related_name="programmes")
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ProgrammeFunder(models.Model):
-    """One of the programme's funders (an EU project has the EU and often a co-funder)."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funders")
-    name = models.CharField(_("name"), max_length=200)
-    contribution = money_field(_("contribution (in the programme's currency)"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("funder")
-        verbose_name_plural = _("funders")
-        ordering = ["programme", "pk"]
-
-    def __str__(self):
-        return self.name
-
-
-class ProgrammePhase(models.Model):
-    """A stage of a programme with its own dates; its calls belong to it."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
-    name = models.CharField(_("name"), max_length=200)
-    starts_on = models.DateField(_("starts on"), validators=[sane_date])
-    ends_on = models.DateField(_("ends on"), validators=[sane_date])
-
-    class Meta:
-        verbose_name = _("phase")
-        verbose_name_plural = _("phases")
-        ordering = ["programme", "starts_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="phase_period_ordered")
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class ProgrammeIndicator(models.Model):
-    """An indicator defined once for the programme, with the target promised to the donor."""
-
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
-    name = models.CharField(_("name"), max_length=200)
-    target = models.PositiveIntegerField(_("target"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("programme indicator")
-        verbose_name_plural = _("programme indicators")
-        ordering = ["programme", "position", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class CompetitionQuerySet(models.QuerySet):
@@ -205,6 +114,14 @@ class Competition(models.Model):
         null=True,
         blank=True,
         help_text=_("Rolling and emergency calls may stay open without a deadline."),
+    )
+    # A two-stage call: ``closes_at`` is the concept notes' deadline, this one the invited full
+    # proposals' (after it; checked by the call form).
+    full_closes_at = models.DateTimeField(
+        _("full proposals due (two-stage calls)"),
+        null=True,
+        blank=True,
+        help_text=_("Invited groups submit their full proposal by then. Only for two-stage calls."),
     )
     project_start_earliest = models.DateField(_("projects start no earlier than"), validators=[sane_date])
     project_end_latest = models.DateField(_("projects end no later than"), validators=[sane_date])
@@ -353,6 +270,10 @@ class Competition(models.Model):
     @property
     def rolling(self) -> bool:
         return self.kind == self.Kind.ROLLING
+
+    @property
+    def two_stage(self) -> bool:
+        return self.kind == self.Kind.TWO_STAGE
 
     @property
     def needs_deadline(self) -> bool:

@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +36,13 @@ def format_money(amount, currency: str) -> str:
     if amount is None:
         return ""
     return f"{number_format(quantize(amount), decimal_pos=2, force_grouping=True)}\u00a0{currency}"
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,
+    )

@@ -115,9 +115,9 @@ def _columns(text, known) -> list[dict]:
     return columns
 
 
-def initial_rows(definition) -> list[dict]:
+def initial_rows(definition, stage=None) -> list[dict]:
     rows = []
-    for q in questions_of(definition):
+    for q in questions_of(definition, stage):
         row = {k: q.get(k) for k in ROW_KEYS}
         row["columns"] = "\n".join(
             f"{c['key']} | {c['type']} | {in_language(c['label'], settings.LANGUAGE_CODE)}"
@@ -131,10 +131,18 @@ def initial_rows(definition) -> list[dict]:
     return rows
 
 
-def definition_from(formset, current) -> dict:
-    """The definition the rows describe; option labels in other languages are kept from
-    ``current`` when an option of the same value is saved again."""
+def definition_from(formsets, current, kind="fixed") -> dict:
+    """The definition the rows of each stage describe (``formsets``: stage key → formset); option
+    labels in other languages are kept from ``current`` when an option of the same value is saved
+    again."""
     known_options = {(q["key"], o["value"]): o["label"] for q in questions_of(current) for o in q.get("options", [])}
+    stages = [
+        {"key": key, "questions": _questions(formset, known_options, current)} for key, formset in formsets.items()
+    ]
+    return {"kind": kind, "stages": stages}
+
+
+def _questions(formset, known_options, current) -> list[dict]:
     questions = []
     for form in formset.forms:
         data = form.cleaned_data
@@ -173,8 +181,7 @@ def definition_from(formset, current) -> dict:
                 for v in values
             ]
         questions.append(question)
-    kind = (current or {}).get("kind", "fixed")
-    return {"kind": kind, "stages": [{"key": "main", "questions": questions}]}
+    return questions
 
 
 class CopyQuestionsForm(forms.Form):

@@ -19,7 +19,7 @@ from .call_forms import questions_of, validate_definition
 from .models import CallCutoff, CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
 from .signals import call_saved
 
-ZONED_FIELDS = ("opens_at", "closes_at", "review_deadline")
+ZONED_FIELDS = ("opens_at", "closes_at", "full_closes_at", "review_deadline")
 
 
 def _in_call_zone(moment, zone):
@@ -88,18 +88,21 @@ def call_form_replace(*, competition, definition: dict, by) -> Competition:
     """Replace the call's own questions with a checked ``definition`` (``ValidationError`` naming
     the question at fault, and nothing changed). Until an application is submitted the current
     version is edited in place; once one is (the form is frozen), a change is a new version and
-    the applications keep the version they answered. ``by`` None: the ``call_form import`` command."""
+    the applications keep the version they answered. The definition's kind becomes the call's (a
+    two-stage form makes a two-stage call). ``by`` None: the ``call_form import`` command."""
     if by is not None:
         require_staff(by)
     cleaned = validate_definition(definition)
     locked = Competition.objects.select_for_update().get(pk=competition.pk)
-    if cleaned == locked.form_definition:
+    if cleaned == locked.form_definition and cleaned["kind"] == locked.kind:
         return locked
-    if locked.form_frozen:
+    changed = cleaned != locked.form_definition
+    if locked.form_frozen and changed:
         locked.form_version += 1
         locked.form_frozen = False
     locked.form_definition = cleaned
-    locked.save(update_fields=["form_definition", "form_version", "form_frozen", "updated_at"])
+    locked.kind = cleaned["kind"]
+    locked.save(update_fields=["form_definition", "form_version", "form_frozen", "kind", "updated_at"])
     CallFormVersion.objects.update_or_create(
         competition=locked, version=locked.form_version, defaults={"definition": cleaned}
     )
@@ -109,7 +112,7 @@ def call_form_replace(*, competition, definition: dict, by) -> Competition:
         message=_("The call's questions changed (version %(version)s)") % {"version": locked.form_version},
         call_id=locked.pk,
         label=locked.title,
-        data={"version": locked.form_version, "questions": len(questions_of(cleaned))},
+        data={"version": locked.form_version, "questions": len(questions_of(cleaned)), "kind": locked.kind},
     )
     return locked
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
@@ -15,7 +16,7 @@ from notifications.models import OutboxMessage
 from notifications.selectors import outbox_for_scope
 
 from . import services
-from .call_forms import missing_translations
+from .call_forms import definition_for_kind, missing_translations, stage_keys
 from .forms import CompetitionForm, CriterionFormSet, CutoffForm, EligibilityQuestionFormSet, IndicatorFormSet
 from .models import CallCutoff, Competition
 from .question_forms import CopyQuestionsForm, QuestionFormSet, definition_from, initial_rows
@@ -82,16 +83,31 @@ def call_log(request, pk):
     return render(request, "grants/staff/call_log.html", {"call": call, "page": page})
 
 
+STAGE_LEGENDS = {
+    "main": gettext_lazy("Questions"),
+    "concept": gettext_lazy("Stage 1: the concept note"),
+    "full": gettext_lazy("Stage 2: the full proposal"),
+}
+
+
 @staff_required
 def call_questions(request, pk):
-    """Build the call's own questions; a definition the service refuses is shown with its reason
-    and the rows as typed."""
+    """Build the call's own questions, a list for each stage of its kind; a definition the
+    service refuses is shown with its reason and the rows as typed."""
     call = get_object_or_404(Competition, pk=pk)
-    formset = QuestionFormSet(request.POST or None, initial=initial_rows(call.form_definition), prefix="questions")
-    if request.method == "POST" and formset.is_valid():
+    definition = definition_for_kind(call.form_definition, call.kind)
+    formsets = {
+        key: QuestionFormSet(
+            request.POST or None, initial=initial_rows(definition, key), prefix="questions" if key == "main" else key
+        )
+        for key in stage_keys(call.kind)
+    }
+    if request.method == "POST" and all([f.is_valid() for f in formsets.values()]):
         try:
             call = services.call_form_replace(
-                competition=call, definition=definition_from(formset, call.form_definition), by=request.user
+                competition=call,
+                definition=definition_from(formsets, call.form_definition, call.kind),
+                by=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -105,7 +121,7 @@ def call_questions(request, pk):
         "grants/staff/call_questions.html",
         {
             "call": call,
-            "formset": formset,
+            "stages": [(STAGE_LEGENDS[key], formset) for key, formset in formsets.items()],
             "copy_form": CopyQuestionsForm(call=call),
             "missing_translations": missing_translations(call.form_definition),
         },
@@ -120,7 +136,8 @@ def call_questions_copy(request, pk):
     form = CopyQuestionsForm(request.POST, call=call)
     if form.is_valid():
         source = form.cleaned_data["source"]
-        services.call_form_replace(competition=call, definition=source.form_definition, by=request.user)
+        definition = definition_for_kind(source.form_definition, call.kind)
+        services.call_form_replace(competition=call, definition=definition, by=request.user)
         messages.success(request, _("The questions of “%(title)s” are copied.") % {"title": source.title})
     return redirect("grants:staff_call_questions", pk=call.pk)
 

@@ -125,8 +125,8 @@ def follow_up_section(request, application, viewer) -> str:
 
 @application_staff_actions.register(order=10)
 def decide_action(request, application, viewer) -> str:
-    if not viewer.is_staff or not (is_decidable(application) or application.status in FUNDED):
-        return ""
+    if not viewer.is_staff or not (is_decidable(application) or application.status in FUNDED) or application.is_concept:
+        return ""  # a concept note is invited or not (applications' own action), never awarded
     return render_to_string("projects/_decide_link.html", {"application": application}, request=request)
 
 

@@ -532,6 +532,14 @@ MATRIX = {
     "applications:staff_call_screen": staff_post(
         redirects(url("applications:staff_call_applications", **CALL)), **CALL
     ),
+    # applications: a two-stage call's concept note invited or not (an empty POST is refused by the
+    # form and sent back to the application's page, nothing changed)
+    "applications:staff_stage_decide": staff_post(
+        redirects(
+            url("applications:detail", pk=lambda w: w.under_review.pk), then=_status("under_review", S.IN_REVIEW)
+        ),
+        pk=lambda w: w.under_review.pk,
+    ),
     # applications: who saw a confidential group's real identity (every staff member may read it)
     "applications:staff_identity_log": staff_page(shows(lambda w: "Who saw the identity of confidential groups")),
     # applications: staff erase a group on its request (an empty POST is refused by the form)

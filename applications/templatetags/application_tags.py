@@ -27,6 +27,25 @@ def call_answers(context, application, call, for_reviewer=False):
         for_reviewer=for_reviewer,
         hide_identifying=(for_reviewer and call.hides_groups_from_reviewers)
         or not may_see_real_identity(user, application.group, call),
+        stage=application.stage,
+    )
+
+
+@register.simple_tag
+def concept_answers(application, call, for_reviewer=False):
+    """A full proposal's concept note as submitted (its answers, with the same blind rules as
+    ``call_answers``), or ``None`` when it had none."""
+    from ..call_questions import answers_to_show, definition_answered
+
+    concept = application.concept or {}
+    if not concept:
+        return None
+    return answers_to_show(
+        definition_answered(application, call, concept.get("form_version")),
+        concept.get("form_answers") or {},
+        for_reviewer=for_reviewer,
+        hide_identifying=for_reviewer and call.hides_groups_from_reviewers,
+        stage="concept",
     )
 
 

@@ -18,7 +18,7 @@ S = Application.Status
 # transition -> (allowed sources, target)
 LIFECYCLE = {
     "submit": ({S.DRAFT}, S.SUBMITTED),
-    "withdraw": ({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWARDED}, S.WITHDRAWN),
+    "withdraw": ({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.AWARDED, S.INVITED}, S.WITHDRAWN),
     "screen_out": ({S.SUBMITTED}, S.INELIGIBLE),
     "start_review": ({S.SUBMITTED}, S.IN_REVIEW),
     "complete_review": ({S.IN_REVIEW}, S.REVIEWED),
@@ -28,8 +28,12 @@ LIFECYCLE = {
     "submit_final_report": ({S.AWARDED}, S.REPORTED),
     "request_changes": ({S.REPORTED}, S.AWARDED),
     "close": ({S.REPORTED}, S.CLOSED),
+    # a two-stage call: the concept note is invited to a full proposal, or not
+    "invite": ({S.SUBMITTED, S.REVIEWED}, S.INVITED),
+    "not_invite": ({S.SUBMITTED, S.REVIEWED}, S.NOT_INVITED),
+    "submit_full": ({S.INVITED}, S.SUBMITTED),
 }
-GROUP_TRANSITIONS = {"submit", "withdraw", "submit_final_report"}
+GROUP_TRANSITIONS = {"submit", "withdraw", "submit_final_report", "submit_full"}
 
 
 def _actor(application, name):
@@ -39,6 +43,8 @@ def _actor(application, name):
 def _prepare(application, name):
     if name == "award":
         application.awarded_amount = application.requested_amount
+    if name in ("invite", "not_invite"):
+        application.stage = Application.Stage.CONCEPT
 
 
 @pytest.mark.django_db

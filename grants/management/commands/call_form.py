@@ -1,18 +1,19 @@
-"""``call_form export SLUG`` prints a call's questions as JSON; ``call_form import SLUG FILE``
-loads them, refusing an invalid file (naming the question at fault) without changing anything."""
+"""``call_form export SLUG`` prints a call's whole definition as JSON (its kind, its stages and
+each stage's questions); ``call_form import SLUG FILE`` loads one, setting the call's kind, and
+refuses an invalid file (naming the question at fault) without changing anything."""
 
 import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from grants.call_forms import empty_definition
+from grants.call_forms import definition_for_kind
 from grants.models import Competition
 from grants.services import call_form_replace
 
 
 class Command(BaseCommand):
-    help = "Export or import a call's own questions as JSON."
+    help = "Export or import a call's kind, stages and questions as JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["export", "import"])
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         except Competition.DoesNotExist as missing:
             raise CommandError(f"No call has the address “{slug}”.") from missing
         if action == "export":
-            definition = call.form_definition or empty_definition()
+            definition = definition_for_kind(call.form_definition, call.kind)
             self.stdout.write(json.dumps({**definition, "version": call.form_version}, ensure_ascii=False, indent=2))
             return
         if not file:
