@@ -101,5 +101,8 @@ class FileAnswerField(forms.Field):
         super().__init__(widget=FileAnswerWidget(application, question), **kwargs)
         self.widget_url = reverse("applications:question_file", kwargs={"pk": application.pk, "key": question["key"]})
 
+    def bound_data(self, data, initial):
+        return initial  # a page shown again with errors still shows the saved file
+
     def clean(self, value):
         return KEEP

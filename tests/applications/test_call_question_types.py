@@ -145,6 +145,9 @@ def test_a_file_answer_is_checked_against_its_question_and_kept_private(client):
     assert draft.form_answers["plan"]["name"] == "plan-2.pdf"
     page = client.get(reverse("applications:edit", kwargs={"pk": draft.pk})).content.decode()
     assert "No files attached yet." in page and 'form="qfile-plan"' in page  # not among the attachments
+    data = _post_data(draft) | {"planned_end": "not a date"}
+    page = client.post(reverse("applications:edit", kwargs={"pk": draft.pk}), data).content.decode()
+    assert "Enter a valid date." in page and "plan-2.pdf" in page  # shown again with errors: the file stays
     assert client.get(reverse("applications:attachment_download", kwargs={"pk": second.pk})).status_code == 200
 
     client.force_login(member_of(ApplicationFactory().group))  # another group's member
