@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
+from applications.selectors import LONG_FIELDS
 
 from .conflicts import any_conflict, conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
@@ -29,6 +30,7 @@ def reviewer_queue(reviewer, done=False):
         Assignment.objects.filter(reviewer=reviewer)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
+        .defer(*(f"application__{name}" for name in LONG_FIELDS))
     )
     if done:
         return assignments.filter(submitted).order_by("-review__submitted_at", "-pk")
@@ -123,6 +125,7 @@ def matrix_applications(competition, show="", search=""):
         applications = applications.filter(Q(reference__icontains=search) | Q(title__icontains=search))
     return (
         applications.select_related("group", "region")
+        .defer(*LONG_FIELDS)
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("review")))
         .order_by("reference", "pk")
     )
