@@ -133,10 +133,8 @@ def ranking_fresh(competition) -> int:
     built, changed, size = _state(competition.pk)
     if built and not changed:
         return size or 0
-    rebuilt = ranking_rebuild(competition)
-    if rebuilt is None:  # rebuilt by another reader meanwhile
-        return _state(competition.pk)[2] or 0
-    return rebuilt
+    ranking_rebuild(competition)
+    return _state(competition.pk)[2] or 0
 
 
 def _state(competition_id):
@@ -155,23 +153,22 @@ RETURNING built_at
 
 
 @transaction.atomic
-def ranking_rebuild(competition) -> int | None:
-    """Rebuild the call's rows; the number of rows, or None when another reader rebuilt them
-    while this one waited for the build row's lock. The marks are deleted before the rows are
-    computed: under READ COMMITTED the INSERT ... SELECT sees every change whose mark it deleted,
-    and a mark committed in between stays for the next read."""
+def ranking_rebuild(competition) -> bool:
+    """Rebuild the call's rows; False when another reader rebuilt them while this one waited for
+    the build row's lock. The marks are deleted before the rows are computed: under READ
+    COMMITTED the INSERT ... SELECT sees every change whose mark it deleted, and a mark committed
+    in between stays for the next read."""
     pk = competition.pk
     with connection.cursor() as cursor:
         cursor.execute(LOCK_BUILD_SQL, [pk])
         built_at = cursor.fetchone()[0]
         cursor.execute("DELETE FROM reviews_rankingchange WHERE competition_id = %s", [pk])
         if built_at is not None and not cursor.rowcount:
-            return None
+            return False
         cursor.execute("DELETE FROM reviews_rankingrow WHERE competition_id = %s", [pk])
         cursor.execute(BUILD_SQL, [pk, pk, pk])
-        size = cursor.rowcount
         cursor.execute("UPDATE reviews_rankingbuild SET built_at = %s WHERE competition_id = %s", [timezone.now(), pk])
-    return size
+    return True
 
 
 def page_query(competition_id, sort, limit=None, offset=0) -> tuple[str, list]:

@@ -121,8 +121,9 @@ def test_a_second_reader_finds_the_ranking_rebuilt_and_does_not_rebuild_it(call)
     _apps(call)
     from reviews.ranking import ranking_rebuild
 
-    assert ranking_rebuild(call) == 3
-    assert ranking_rebuild(call) is None  # no mark left since: nothing to do
+    assert ranking_rebuild(call) is True
+    assert ranking_rebuild(call) is False  # no mark left since: nothing to do
+    assert RankingRow.objects.filter(competition=call).count() == 3
 
 
 def _call_of(count):
@@ -157,7 +158,7 @@ def test_a_page_reads_only_its_rows_in_two_queries_whatever_the_size(count):
         rows = ranking(call, sort="normalised")
         assert rows.count() == count
         second = rows[10:20]
-    assert len(rebuild) == 1 + 7 and len(page) == 2  # the state, then the page: an index range
+    assert len(rebuild) == 1 + 7 + 1 and len(page) == 2  # the state, then the page: an index range
     assert "LIMIT" not in page[-1]["sql"] and "rank_normalised >" in page[-1]["sql"]
     every = list(ranking(call, sort="normalised"))
     assert [row.pk for row in second] == [row.pk for row in every[10:20]]
