@@ -1,6 +1,7 @@
 """What reviews adds to the layers below: its reminder rule and its staff action on the application's
 page. Registered in ``ReviewsConfig.ready()``."""
 
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -54,4 +55,11 @@ def rerank_when_an_application_enters_or_leaves_the_ranking(sender, instance, so
     """A step into review, or out of the ranked states (a withdrawal), moves the call's ranking:
     marked in the step's transaction (``transition_run``'s caller holds one)."""
     if (source in RANKED_STATUSES) != (target in RANKED_STATUSES):
+        ranking_changed(competition_id=instance.competition_id)
+
+
+@receiver(post_delete, sender=Application)
+def rerank_when_an_application_is_deleted(sender, instance, **kwargs):
+    """Its stored row goes with it (CASCADE); the ranks after it must close up."""
+    if instance.status in RANKED_STATUSES:
         ranking_changed(competition_id=instance.competition_id)

@@ -163,3 +163,11 @@ def test_a_page_reads_only_its_rows_in_two_queries_whatever_the_size(count):
     every = list(ranking(call, sort="normalised"))
     assert [row.pk for row in second] == [row.pk for row in every[10:20]]
     assert second[0].cumulative == sum(row.requested_amount for row in every[:11])
+
+
+def test_a_deleted_application_leaves_no_gap(call):
+    a, b, c = _apps(call)
+    assert ranking(call).count() == 3
+    Application.objects.filter(pk=a.pk).delete()
+    assert ranking(call).count() == 2
+    assert [row.pk for row in ranking(call)] == [b.pk, c.pk]
