@@ -113,10 +113,26 @@ def application_files():
     return Attachment.objects.filter(purpose=Attachment.Purpose.APPLICATION)
 
 
+# What a list of applications never shows: the texts and the answers, often kilobytes a row.
+LONG_FIELDS = (
+    "summary",
+    "problem",
+    "activities",
+    "expected_results",
+    "beneficiaries",
+    "award_conditions",
+    "decision_feedback",
+    "submitted_snapshot",
+    "form_answers",
+    "eligibility_answers",
+)
+
+
 def competition_applications(competition):
     return (
         competition.applications.exclude(status=Application.Status.DRAFT)
         .select_related("group", "region")
+        .defer(*LONG_FIELDS)
         .order_by("-submitted_at", "-pk")
     )
 

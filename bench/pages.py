@@ -46,7 +46,10 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
     parser.add_argument("--ratio", type=float, default=1.2, help="largest / smallest median allowed")
     parser.add_argument("--slack-ms", type=float, default=3.0, help="differences below this always pass")
-    parser.add_argument("--only", default="", help="only routes whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="only routes whose name contains this (or one of these, comma-separated)"
+    )
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of each page at the largest size")
     return parser.parse_args()
 
 
@@ -58,7 +61,7 @@ def pages(world, only=""):
 
     found = []
     for name, route in sorted(MATRIX.items()):
-        if route.post is not None or only not in name:
+        if route.post is not None or not any(part in name for part in only.split(",")):
             continue
         path = reverse(name, kwargs={key: value(world) for key, value in route.kwargs.items()})
         found += [(name, role, path) for role in ROLES if role in route.ok]
@@ -167,6 +170,8 @@ def main():
                     elapsed = (time.perf_counter() - begin) * 1000
                     if round_number >= args.warmup:
                         samples.setdefault((name, role, size), []).append(elapsed)
+        if args.profile:
+            profile(args, names, state)
     finally:
         close_all()
         connection.close()
@@ -175,6 +180,32 @@ def main():
             for name in names.values():
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     report(args, state, samples, queries)
+
+
+def profile(args, names, state):
+    """The queries of each page at each size with their times, and one request at the largest size
+    under cProfile, by own time."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for size in args.sizes:
+        switch(names[size])
+        listed, clients = state[size]
+        for name, role, path in listed:
+            with CaptureQueriesContext(connection) as captured:
+                get(clients[role], path)
+            print(f"\n--- {name} ({role}) at {size:,}: queries (ms)")
+            for query in captured.captured_queries:
+                print(f"{float(query['time']) * 1000:8.2f}  {query['sql'][:150]}")
+            if size == args.sizes[-1]:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                get(clients[role], path)
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 def report(args, state, samples, queries):

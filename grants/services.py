@@ -17,7 +17,7 @@ from audit.services import audit_record
 
 from .call_forms import questions_of, validate_definition
 from .models import CallCutoff, CallFormVersion, Competition, EligibilityQuestion, Indicator, RubricCriterion
-from .signals import call_saved
+from .signals import call_rounds_changed, call_saved
 
 ZONED_FIELDS = ("opens_at", "closes_at", "full_closes_at", "review_deadline")
 
@@ -137,6 +137,7 @@ def cutoff_add(*, competition, at, by) -> CallCutoff:
     call.applications.filter(submitted_at__lte=at).filter(Q(cutoff__isnull=True) | Q(cutoff__at__gt=at)).update(
         cutoff=cutoff
     )
+    call_rounds_changed.send(sender=Competition, call=call)
     audit_record(
         by=by,
         action="call.cutoff_added",
@@ -157,6 +158,7 @@ def cutoff_remove(*, cutoff, by) -> None:
         raise ValidationError(_("Applications already belong to this round: the cut-off stays."))
     at = cutoff.at
     cutoff.delete()
+    call_rounds_changed.send(sender=Competition, call=call)
     audit_record(
         by=by,
         action="call.cutoff_removed",

@@ -223,7 +223,8 @@ def tranche_paid(request, pk):
 def bulk_decide(request, pk):
     """Decide many at once, in ranking order, each through its own service call."""
     call = get_object_or_404(Competition, pk=pk)
-    ranked_ids = [row.pk for row in ranking(call) if row.decidable]
+    rounds = [*call.cutoffs.all(), None] if call.rolling else [None]  # a rolling call is ranked by round
+    ranked_ids = [row.pk for cutoff in rounds for row in ranking(call, cutoff=cutoff) if row.decidable]
     form = BulkDecisionForm(request.POST, application_ids=ranked_ids)
     if not form.is_valid():
         for errors in form.errors.values():

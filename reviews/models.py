@@ -148,3 +148,6 @@ class CriterionScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.score}"
+
+
+from .models_ranking import RankingBuild, RankingChange, RankingRow  # noqa: E402, F401 (models of this app)

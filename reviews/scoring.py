@@ -9,6 +9,8 @@ whose criteria (weights, maximum scores) may have changed.
 
 from django.db import connection
 
+from .ranking import ranking_changed
+
 REFRESH_SQL = """
 UPDATE reviews_review SET weighted_score = (
     SELECT SUM(cs.score * c.weight) * 100.0 / SUM(c.max_score * c.weight)
@@ -25,7 +27,7 @@ OF_CALL = """assignment_id IN (
 
 def weighted_scores_refresh(*, review_ids=(), competition_id=None) -> None:
     """Recompute the weighted score of the given submitted reviews, or of every submitted review
-    of the call ``competition_id``: one UPDATE."""
+    of the call ``competition_id``: one UPDATE, and the call's stored ranking marked as moved."""
     if competition_id is not None:
         where, params = OF_CALL, [competition_id]
     else:
@@ -35,3 +37,4 @@ def weighted_scores_refresh(*, review_ids=(), competition_id=None) -> None:
         where, params = f"id IN ({', '.join(['%s'] * len(review_ids))})", review_ids
     with connection.cursor() as cursor:
         cursor.execute(REFRESH_SQL.format(where=where), params)
+    ranking_changed(competition_id=competition_id, review_ids=review_ids)  # the ranking reads these scores

@@ -7,21 +7,21 @@ from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
+from applications.selectors import LONG_FIELDS
 from grants.translations import translated
 
 from .conflicts import any_conflict, conflicted
 from .models import Assignment, Conflict, PoolMembership, Review
+from .ranking import (  # noqa: F401 (sorts: read by projects)
+    RANKED_STATUSES,
+    RANKING_SORTS,
+    STATISTICS_SQL,
+    page_query,
+    ranking_fresh,
+    round_size,
+)
 
 TWO_PLACES = Decimal("0.01")
-RANKED_STATUSES = (
-    Application.Status.IN_REVIEW,
-    Application.Status.REVIEWED,
-    Application.Status.AWARDED,
-    Application.Status.WAITLISTED,
-    Application.Status.REJECTED,
-    Application.Status.REPORTED,
-    Application.Status.CLOSED,
-)
 
 
 def reviewer_queue(reviewer, done=False):
@@ -38,6 +38,7 @@ def reviewer_queue(reviewer, done=False):
         Assignment.objects.filter(reviewer=reviewer)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
+        .defer(*(f"application__{name}" for name in LONG_FIELDS))
     )
     if done:
         return assignments.filter(submitted).order_by("-review__submitted_at", "-pk")
@@ -132,6 +133,7 @@ def matrix_applications(competition, show="", search=""):
         applications = applications.filter(Q(reference__icontains=search) | Q(title__icontains=search))
     return (
         applications.select_related("group", "region")
+        .defer(*LONG_FIELDS)
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("review")))
         .order_by("reference", "pk")
     )
@@ -171,56 +173,6 @@ class RankedApplication:
         return self.status in (Application.Status.REVIEWED, Application.Status.WAITLISTED)
 
 
-STATISTICS_SQL = """
-WITH review_scores AS (
-    SELECT a.reviewer_id, a.application_id, CAST(r.weighted_score AS DOUBLE PRECISION) AS weighted
-    FROM reviews_review r
-    JOIN reviews_assignment a ON a.id = r.assignment_id
-    JOIN applications_application app ON app.id = a.application_id
-    WHERE app.competition_id = %s AND r.status = 'submitted' AND r.weighted_score IS NOT NULL
-),
-reviewer_stats AS (
-    SELECT reviewer_id, AVG(weighted) AS mu, STDDEV_POP(weighted) AS sigma
-    FROM review_scores GROUP BY reviewer_id
-),
-statistics AS (
-    SELECT s.application_id, COUNT(*) AS reviews, AVG(s.weighted) AS mean, STDDEV_POP(s.weighted) AS spread,
-           AVG(CASE WHEN st.sigma > 0 THEN (s.weighted - st.mu) / st.sigma ELSE 0 END) AS normalised
-    FROM review_scores s JOIN reviewer_stats st ON st.reviewer_id = s.reviewer_id
-    GROUP BY s.application_id
-)
-"""
-
-# The ranking's orders, best first, on the values as shown (two places); the id breaks ties.
-# The statistics are computed in floating point (PostgreSQL's numeric STDDEV_POP took 4 times as
-# long), rounded as numeric (ROUND has no float form there) for the sort, and as Decimal for display.
-RANKING_ORDERS = {
-    "mean": "(st.mean IS NULL), ROUND(CAST(st.mean AS NUMERIC), 2) DESC, app.id",
-    "normalised": "(st.normalised IS NULL), ROUND(CAST(st.normalised AS NUMERIC), 2) DESC, app.id",
-    "spread": "(st.spread IS NULL), ROUND(CAST(st.spread AS NUMERIC), 2) DESC, app.id",
-    "requested": "COALESCE(app.requested_amount, 0) DESC, app.id",
-    "reference": "COALESCE(app.reference, ''), app.id",
-}
-RANKING_SORTS = tuple(RANKING_ORDERS)
-
-# Sorted, numbered and summed over the whole call by window functions, then cut to one page:
-# Python only ever sees the rows it shows. STDDEV_POP is registered on SQLite by Django.
-RANKING_SQL = (
-    STATISTICS_SQL
-    + """
-SELECT app.id, app.reference, app.title, app.status, app.requested_amount, g.name, rg.name, g.id, g.code_name,
-       COALESCE(st.reviews, 0), st.mean, st.spread, st.normalised,
-       SUM(COALESCE(app.requested_amount, 0)) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-FROM applications_application app
-JOIN applications_applicantgroup g ON g.id = app.group_id
-LEFT JOIN regions_region rg ON rg.id = app.region_id
-LEFT JOIN statistics st ON st.application_id = app.id
-WHERE app.competition_id = %s AND app.status IN ({statuses}){round}
-ORDER BY {order}
-"""
-)
-
-
 def _dec(value):
     if value is None:
         return None
@@ -252,21 +204,31 @@ class Ranking:
     """A call's ranking (statistics as in ``review_statistics``), best first, with the running
     total of requests against the pool over the whole call.
 
-    Paginator-friendly: ``count()`` is one cheap query and a slice runs the ranking SQL with
-    LIMIT/OFFSET, so a page of 100 builds 100 rows whatever the call's size. Iterating gives
-    every row (the CSV, the bulk decisions).
+    Read from the stored ranking (``reviews/ranking.py``), brought up to date first if something
+    moved it. Paginator-friendly: ``count()`` is one cheap query and a slice reads an index range
+    of the stored ranks, so a page of 100 costs the same whatever the call's size. Iterating
+    gives every row (the CSV, the bulk decisions).
     """
 
     def __init__(self, competition, sort="mean", *, cutoff=None, pool=None):
         self.competition = competition
-        self.sort = sort if sort in RANKING_ORDERS else "mean"
+        self.sort = sort if sort in RANKING_SORTS else "mean"
         self.cutoff = cutoff  # a rolling call's round: only its applications are ranked
         self.pool = competition.budget_pool if pool is None else pool  # where the funding line falls
         self._every_row = None
+        self._size = None
 
     def count(self) -> int:
-        ranked = Application.objects.filter(competition=self.competition, status__in=RANKED_STATUSES)
-        return (ranked.filter(cutoff=self.cutoff) if self.cutoff else ranked).count()
+        if self._size is None:
+            size = ranking_fresh(self.competition)
+            # A rolling call is ranked by round: the size of this one (of those in no round yet
+            # when ``cutoff`` is None); any other call has one round, the whole call.
+            self._size = round_size(self.competition.pk, self.cutoff_id) if self.competition.rolling else size
+        return self._size
+
+    @property
+    def cutoff_id(self):
+        return self.cutoff.pk if self.cutoff else None
 
     def __len__(self):
         return len(self._all()) if self._every_row is not None else self.count()
@@ -291,22 +253,10 @@ class Ranking:
         return self._every_row
 
     def query(self, limit=None, offset=0) -> tuple[str, list]:
-        """The ranking SQL and its parameters for one page (every row when ``limit`` is None)."""
-        sql = RANKING_SQL.format(
-            order=RANKING_ORDERS[self.sort],
-            statuses=", ".join(["%s"] * len(RANKED_STATUSES)),
-            round=" AND app.cutoff_id = %s" if self.cutoff else "",
-        )
-        params = [self.competition.pk, self.competition.pk, *RANKED_STATUSES]
-        if self.cutoff:
-            params.append(self.cutoff.pk)
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        elif offset:
-            sql += " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
-            params.append(offset)
-        return sql, params
+        """The SQL and parameters of one page (every row when ``limit`` is None), once the stored
+        ranking is up to date."""
+        self.count()
+        return page_query(self.competition.pk, self.sort, limit, offset, cutoff_id=self.cutoff_id)
 
     def _rows(self, limit=None, offset=0) -> list[RankedApplication]:
         with connection.cursor() as cursor:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,9 +14,9 @@ from applications.models import Application
 from grants.models import Competition
 
 from . import selectors, services
-from .conflicts import conflict_pairs
 from .forms import AutoAssignForm, ManualAssignForm, PoolAddForm
-from .models import Assignment, Review
+from .matrix import matrix_rows
+from .models import Assignment
 
 
 def _call(pk):
@@ -39,27 +38,7 @@ def reviewers(request, pk):
     page = Paginator(selectors.matrix_applications(call, show=show, search=search), MATRIX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    applications = list(page.object_list)
-    conflicts = conflict_pairs(call, applications)
-    rows = []
-    for application in applications:
-        by_reviewer = {a.reviewer_id: a for a in application.assignments.all()}
-        cells = []
-        for member in pool:
-            assignment = by_reviewer.get(member.reviewer_id)
-            review = getattr(assignment, "review", None) if assignment else None
-            if (member.reviewer_id, application.pk) in conflicts:
-                state = "conflict"  # shown even when assigned before the conflict was declared
-            elif assignment:
-                submitted = review and review.status == Review.Status.SUBMITTED
-                state = "submitted" if submitted else ("draft" if review else "assigned")
-            else:
-                state = ""
-            remove_url = ""
-            if assignment and state != "submitted":  # one form for the page; each button names its URL
-                remove_url = reverse("reviews:staff_assignment_remove", kwargs={"pk": assignment.pk})
-            cells.append({"state": state, "remove_url": remove_url, "reviewer": member.reviewer})
-        rows.append({"application": application, "cells": cells, "count": len(by_reviewer)})
+    rows = matrix_rows(call, pool, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
