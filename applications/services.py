@@ -199,7 +199,7 @@ def _apply_draft_fields(locked, fields, competition=None):
 def _save_budget_lines(application, rows) -> list[BudgetLine]:
     """Apply the rows; a line that did not change is not written (autosave sends every line every
     time). Returns the application's lines as they now are."""
-    existing = {line.pk: line for line in application.budget_lines.all()}
+    existing = {line.pk: line for line in application.budget_lines.order_by()}  # sorted below: no join for order
     for position, row in enumerate(rows):
         line = existing.get(row.get("id")) if row.get("id") else None
         if row.get("DELETE"):
