@@ -1,5 +1,6 @@
 """The data of bench/rush.py: an open call and N groups, each with a draft ready to submit and a
-signed-in member (a session made directly, as a log-in would: no password hashing in the rush).
+signed-in member (a session made directly, as a log-in would, with the project's session engine:
+no password hashing in the rush).
 Group sizes vary (1 to 3 members), so the number of e-mails a submit queues varies too."""
 
 from datetime import timedelta
@@ -9,9 +10,10 @@ CSRF_SECRET = "benchrushcsrfsecret0123456789abc"  # 32 characters: Django accept
 
 
 def load(applicants: int) -> list[dict]:
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -21,6 +23,7 @@ def load(applicants: int) -> list[dict]:
     from grants.models import Competition, Programme
     from regions.models import Region
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 - where a log-in writes it
     now = timezone.now()
     with transaction.atomic():
         region = Region.objects.create(country="PL", name="Rush region")

@@ -214,9 +214,15 @@ GIVING360_FUNDER_NAME = env.str("SMALLGRANTS_360G_FUNDER_NAME", default=SITE_NAM
 GIVING360_REGRANT_TYPE = env.str("SMALLGRANTS_360G_REGRANT_TYPE", default="FRG010")
 GIVING360_LICENSE = env.str("SMALLGRANTS_360G_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
 
-# Sessions in the shared cache, written through to the database: any web machine behind a load
-# balancer reads any session, and a cache restart logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the shared cache (Redis), written through to the database: any web machine behind a
+# load balancer reads any session, and a cache restart logs nobody out. Without Redis the cache is a
+# table in the same database, which would only add a second lookup, a write and a culling count to
+# a session's one: sessions are then read from the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache"
+    else "django.contrib.sessions.backends.db"
+)
 # SMALLGRANTS_HTTPS=1 behind TLS (production): HSTS, redirect to HTTPS, secure cookies, and trust
 # the proxy's X-Forwarded-Proto header (the proxy must set it and strip the client's own).
 HTTPS = env.bool("SMALLGRANTS_HTTPS", default=False)

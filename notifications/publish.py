@@ -35,20 +35,21 @@ def _trip() -> None:
         _open_until = time.monotonic() + BREAKER_SECONDS
 
 
-def publish_send(message_id: int) -> bool:
-    """Queue the send task (by name: ``tasks`` imports the services). ``False`` when it was not
-    queued; the sweep sends the message later either way."""
+def publish_send(*message_ids: int) -> bool:
+    """Queue the send task for these messages (by name: ``tasks`` imports the services), one
+    broker round-trip whatever their number (a submission's e-mails to every member). ``False``
+    when it was not queued; the sweep sends the messages later either way."""
     if breaker_is_open():
         return False
     try:
-        current_app.tasks["notifications.tasks.outbox_send"].apply_async((message_id,), retry=False)
+        current_app.tasks["notifications.tasks.outbox_send"].apply_async(message_ids, retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure must not break the caller
         _trip()
         logger.warning(
-            "Broker unavailable (%s: %s); outbox message %s waits for the sweep; no publishing for %s s",
+            "Broker unavailable (%s: %s); outbox messages %s wait for the sweep; no publishing for %s s",
             type(exc).__name__,
             exc,
-            message_id,
+            ", ".join(map(str, message_ids)),
             BREAKER_SECONDS,
         )
         return False

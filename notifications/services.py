@@ -94,8 +94,9 @@ def outbox_enqueue_new(*, users, kind, dedupe_key, template, context, scope="") 
             )
         )
     created = OutboxMessage.objects.bulk_create(messages)
-    for message in created:
-        transaction.on_commit(lambda pk=message.pk: publish_send(pk))
+    if created:
+        ids = [message.pk for message in created]
+        transaction.on_commit(lambda: publish_send(*ids))  # one task, one broker round-trip
     return created
 
 

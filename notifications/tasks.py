@@ -6,8 +6,10 @@ from . import reminders, services
 
 
 @shared_task(name="notifications.tasks.outbox_send")
-def outbox_send(message_id: int) -> bool:
-    return services.outbox_send(message_id=message_id)
+def outbox_send(*message_ids: int) -> int:
+    """Send these messages (one task for a submission's e-mails to every member); how many were
+    sent. Each is claimed on its own, so one failing does not hold the others back."""
+    return sum(services.outbox_send(message_id=message_id) for message_id in message_ids)
 
 
 @shared_task(name="notifications.tasks.outbox_sweep")
