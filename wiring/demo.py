@@ -1,5 +1,7 @@
-"""Demo data: a programme with an open and a closed call, users for every role, a group with
-applications. Used by ``manage.py demo``; safe to run twice."""
+"""Demo data: a programme with four calls shaped like the programmes the NGOs run (backyard
+initiatives with a short form, the media's basic costs, crisis support, two-stage cross-border
+mini-projects), users for every role, groups with applications in realistic states. Used by
+``manage.py demo``; safe to run twice."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -29,6 +31,9 @@ from projects import awards, mentoring
 from regions.models import Region
 from reviews import services as review_services
 from reviews.models import PoolMembership
+
+from .demo_calls import crisis_call, shape_media_call, two_stage_call
+from .demo_forms import BACKYARD_QUESTIONS
 
 DEMO_PASSWORD = "demo-grants-2026"
 DEMO_USERS = [
@@ -120,6 +125,16 @@ def load_demo_data() -> dict:
         slug="backyard-2027",
         description="Up to 5 000 EUR for informal groups improving shared spaces: yards, squares, "
         "libraries, community rooms.",
+        translations={
+            "title": {"uk": "Ініціативи подвір'їв 2027", "pl": "Inicjatywy podwórkowe 2027"},
+            "description": {
+                "uk": "До 5 000 EUR для неформальних груп, які облаштовують спільні простори: подвір'я, "
+                "сквери, бібліотеки, громадські кімнати.",
+                "pl": "Do 5 000 EUR dla nieformalnych grup, które zmieniają wspólne przestrzenie: podwórka, "
+                "skwery, biblioteki, świetlice.",
+            },
+        },
+        email_note="Questions? Write to backyard@example.org or call +48 12 000 00 00 on weekdays.",
         rules="Informal groups of at least three people and small NGOs may apply. Projects last 3 to 9 months.",
         is_published=True,
         currency="EUR",
@@ -143,9 +158,10 @@ def load_demo_data() -> dict:
     closed_call = Competition.objects.create(
         programme=programme,
         phase=first_phase,
-        title="Independent local media 2026",
+        title="Independent local media 2026: basic costs",
         slug="local-media-2026",
-        description="Grants for small independent local media and citizen journalism.",
+        description="A year of an editorial office's basic costs (people, rent, equipment) for small "
+        "independent local media and citizen journalism.",
         is_published=True,
         currency="PLN",
         budget_pool=Decimal("120000"),
@@ -161,7 +177,10 @@ def load_demo_data() -> dict:
         max_applications_per_group=2,
         reviewers_per_application=2,
     )
-    for call in (open_call, closed_call):
+    shape_media_call(closed_call)
+    crisis = crisis_call(programme, second_phase, regions, users)
+    two_stage = two_stage_call(programme, second_phase, regions, users)
+    for call in (open_call, closed_call, crisis, two_stage):
         for position, target in enumerate(targets):
             Indicator.objects.create(competition=call, name=target.name, programme_indicator=target, position=position)
         for position, (name, description, weight, max_score) in enumerate(RUBRIC):
@@ -215,7 +234,7 @@ def load_demo_data() -> dict:
     )
     # The reviewers are in both calls' pools; they declare their conflicts when they first log in.
 
-    for call in (open_call, closed_call):
+    for call in (open_call, closed_call, two_stage):
         for email in ("reviewer@example.org", "reviewer2@example.org"):
             PoolMembership.objects.get_or_create(competition=call, reviewer=users[email])
     # Past applications to the closed call, as staff would find them.
@@ -249,6 +268,17 @@ def load_demo_data() -> dict:
             planned_start=today + timedelta(days=5),
             planned_end=today + timedelta(days=200),
             requested_amount=Decimal("8000.00"),
+            form_answers={
+                "outlet": name,
+                "monthly_audience": 4000 + 1500 * index,
+                "team": [
+                    {"role": "Editor", "hours": "30", "cost": "500.00"},
+                    {"role": "Reporter", "hours": "20", "cost": "300.00"},
+                ],
+                "other_funding": "1200.00",
+                "independence": "Our statute forbids advertising by the town hall; two editors sign every issue.",
+            },
+            form_version=closed_call.form_version,
         )
         application.reference = f"SG-{application.created_at.year}-{application.pk:04d}"
         application.save(update_fields=["reference"])
@@ -267,44 +297,6 @@ def load_demo_data() -> dict:
         body="Who else reports on the town council today, and how will your bulletin differ?",
     )
     return users
-
-
-BACKYARD_QUESTIONS = [
-    {
-        "key": "team",
-        "type": "long_text",
-        "max_words": 150,
-        "required": True,
-        "label": {
-            "en": "Who is in your group, and what has it done together?",
-            "uk": "Хто у вашій групі і що ви вже зробили разом?",
-        },
-    },
-    {
-        "key": "neighbours_involved",
-        "type": "number",
-        "label": {"en": "How many neighbours will take part?", "uk": "Скільки сусідів візьме участь?"},
-    },
-    {
-        "key": "space",
-        "type": "single_choice",
-        "required": True,
-        "label": {"en": "Which shared space?", "uk": "Який спільний простір?"},
-        "options": [
-            {"value": "yard", "label": {"en": "A yard", "uk": "Подвір'я"}},
-            {"value": "square", "label": {"en": "A square or park", "uk": "Сквер або парк"}},
-            {"value": "room", "label": {"en": "A community room or library", "uk": "Громадська кімната чи бібліотека"}},
-        ],
-    },
-    {"key": "owner_agrees", "type": "yes_no", "label": {"en": "Has the owner of the space agreed?"}},
-    {
-        "key": "leader_phone",
-        "type": "short_text",
-        "identifying": True,
-        "reviewers_see": False,
-        "label": {"en": "Phone of the group's leader"},
-    },
-]
 
 
 def _shape_backyard_call(call):

@@ -54,11 +54,42 @@ def test_the_demo_puts_calls_and_applications_where_the_tour_expects_them():
     assert Programme.objects.count() == 1
     open_call = Competition.objects.get(slug="backyard-2027")
     closed_call = Competition.objects.get(slug="local-media-2026")
-    assert Competition.objects.count() == 2
+    crisis = Competition.objects.get(slug="crisis-support")
+    two_stage = Competition.objects.get(slug="cross-border-2027")
+    assert Competition.objects.count() == 4
     now = timezone.now()
     assert open_call.is_open(now) and open_call.blind_review and open_call.criteria.count() == 4
     assert not closed_call.is_open(now) and closed_call.closes_at < now and closed_call.criteria.count() == 4
-    assert set(Competition.objects.open_at(now)) == {open_call}
+    assert set(Competition.objects.open_at(now)) == {open_call, crisis}
+
+    # Four calls shaped like the programmes: each with a form of its own.
+    kinds = {c.slug: c.kind for c in Competition.objects.all()}
+    assert kinds == {
+        "backyard-2027": "fixed",
+        "local-media-2026": "fixed",
+        "crisis-support": "emergency",
+        "cross-border-2027": "two_stage",
+    }
+    types = {q["type"] for stage in closed_call.form_definition["stages"] for q in stage["questions"]}
+    assert {"table", "money", "file"} <= types  # the media's budget-heavy form
+    assert [s["key"] for s in two_stage.form_definition["stages"]] == ["concept", "full"]
+    assert open_call.translations["title"]["uk"] and open_call.email_note
+
+    # Crisis support: confidential, no deadline, one request granted, one waiting for a decision.
+    assert crisis.confidential and crisis.closes_at is None and crisis.decision_days == 5
+    assert sorted(crisis.applications.values_list("status", flat=True)) == [S.AWARDED, S.SUBMITTED]
+    assert crisis not in Competition.objects.public()
+
+    # Two stages: one concept invited to its full proposal (pre-filled), one not invited, one waiting.
+    stages = {a.group.name: a for a in two_stage.applications.select_related("group")}
+    assert {name: a.status for name, a in stages.items()} == {
+        "Tisa Valley Scouts": S.INVITED,
+        "Prešov Makerspace": S.NOT_INVITED,
+        "Maramureș Wooden Churches Friends": S.SUBMITTED,
+    }
+    invited = stages["Tisa Valley Scouts"]
+    assert invited.stage == "full" and invited.form_answers["idea"] and invited.concept
+    assert stages["Prešov Makerspace"].decision_feedback
 
     # The applicant's draft to the open call, with its budget.
     (draft,) = open_call.applications.all()
@@ -99,7 +130,7 @@ def test_the_demo_puts_calls_and_applications_where_the_tour_expects_them():
     pools = {(p.competition.slug, p.reviewer.email): p.conflicts_declared_at for p in PoolMembership.objects.all()}
     assert set(pools) == {
         (slug, email)
-        for slug in ("backyard-2027", "local-media-2026")
+        for slug in ("backyard-2027", "local-media-2026", "cross-border-2027")
         for email in ("reviewer@example.org", "reviewer2@example.org")
     }
     assert all(pools[("local-media-2026", e)] for e in ("reviewer@example.org", "reviewer2@example.org"))
@@ -109,7 +140,7 @@ def test_the_demo_puts_calls_and_applications_where_the_tour_expects_them():
 def test_loading_the_demo_twice_changes_nothing():
     first = load_demo_data()
     before = _snapshot()
-    assert before["applications.Application"] == 4 and before["accounts.User"] == len(DEMO_USERS)
+    assert before["applications.Application"] == 9 and before["accounts.User"] == len(DEMO_USERS)
     second = load_demo_data()
     assert _snapshot() == before
     assert {e: u.pk for e, u in second.items()} == {e: u.pk for e, u in first.items()}
