@@ -63,9 +63,11 @@ BUILD_SQL = (
     STATISTICS_SQL
     + """,
 ranked AS (
-    SELECT app.id, app.reference, app.requested_amount, app.cutoff_id,
+    SELECT app.id, app.reference, app.requested_amount,
+           CASE WHEN c.kind = 'rolling' THEN app.cutoff_id END AS cutoff_id,
            COALESCE(st.reviews, 0) AS reviews, st.mean, st.spread, st.normalised
     FROM applications_application app
+    JOIN grants_competition c ON c.id = app.competition_id
     LEFT JOIN statistics st ON st.application_id = app.id
     WHERE app.competition_id = %s AND app.status IN ({statuses})
 )
@@ -105,7 +107,7 @@ ORDER BY r.rank_{sort}
 STATE_SQL = """
 SELECT EXISTS (SELECT 1 FROM reviews_rankingbuild b WHERE b.competition_id = %s AND b.built_at IS NOT NULL),
        EXISTS (SELECT 1 FROM reviews_rankingchange c WHERE c.competition_id = %s),
-       (SELECT MAX(r.rank_mean) FROM reviews_rankingrow r WHERE r.competition_id = %s)
+       (SELECT MAX(r.rank_mean) FROM reviews_rankingrow r WHERE r.competition_id = %s AND {round})
 """
 
 CHANGED_BY_REVIEWS_SQL = """
@@ -130,19 +132,21 @@ def ranking_changed(*, competition_id=None, review_ids=()) -> None:
             cursor.execute(CHANGED_BY_REVIEWS_SQL.format(ids=", ".join(["%s"] * len(review_ids))), review_ids)
 
 
-def ranking_fresh(competition) -> int:
+def ranking_fresh(competition, cutoff_id=None) -> int:
     """Rebuild the call's stored ranking if something moved it since the last rebuild (or it was
-    never built); the number of ranked applications. One query when nothing moved."""
-    built, changed, size = _state(competition.pk)
+    never built); the number of applications ranked in the round ``cutoff_id`` (None: the whole
+    call, or a rolling call's applications in no round yet). One query when nothing moved."""
+    built, changed, size = _state(competition.pk, cutoff_id)
     if built and not changed:
         return size or 0
     ranking_rebuild(competition)
-    return _state(competition.pk)[2] or 0
+    return _state(competition.pk, cutoff_id)[2] or 0
 
 
-def _state(competition_id):
+def _state(competition_id, cutoff_id):
+    round_sql, round_params = _round(cutoff_id)
     with connection.cursor() as cursor:
-        cursor.execute(STATE_SQL, [competition_id] * 3)
+        cursor.execute(STATE_SQL.format(round=round_sql), [competition_id] * 3 + round_params)
         return cursor.fetchone()
 
 
@@ -186,14 +190,3 @@ def page_query(competition_id, sort, limit=None, offset=0, *, cutoff_id=None) ->
     round_sql, round_params = _round(cutoff_id)
     params = [competition_id, *round_params, offset] + ([offset + limit] if limit is not None else [])
     return PAGE_SQL.format(sort=sort, round=round_sql, upto=upto), params
-
-
-def round_size(competition_id, cutoff_id) -> int:
-    """How many applications a round of the stored ranking holds (its last rank: one index probe)."""
-    round_sql, round_params = _round(cutoff_id)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MAX(r.rank_mean) FROM reviews_rankingrow r WHERE r.competition_id = %s AND {round_sql}",
-            [competition_id, *round_params],
-        )
-        return cursor.fetchone()[0] or 0

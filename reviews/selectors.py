@@ -18,7 +18,6 @@ from .ranking import (  # noqa: F401 (sorts: read by projects)
     STATISTICS_SQL,
     page_query,
     ranking_fresh,
-    round_size,
 )
 
 TWO_PLACES = Decimal("0.01")
@@ -219,11 +218,8 @@ class Ranking:
         self._size = None
 
     def count(self) -> int:
-        if self._size is None:
-            size = ranking_fresh(self.competition)
-            # A rolling call is ranked by round: the size of this one (of those in no round yet
-            # when ``cutoff`` is None); any other call has one round, the whole call.
-            self._size = round_size(self.competition.pk, self.cutoff_id) if self.competition.rolling else size
+        if self._size is None:  # a rolling call is ranked by round; any other has one, the whole call
+            self._size = ranking_fresh(self.competition, self.cutoff_id)
         return self._size
 
     @property

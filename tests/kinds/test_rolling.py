@@ -92,7 +92,10 @@ def test_each_round_is_ranked_against_what_earlier_rounds_left():
     rows = list(ranking(call, cutoff=second, pool=round_pool_left(call, second), sort="reference"))
     assert [r.pk for r in rows] == [a.pk for a in late]
     assert [r.within_budget for r in rows] == [True, False]
-    assert ranking(call, cutoff=first).count() == 1
+    # The stored ranking numbers and sums each round on its own: round 2 starts at 800, not 3,800.
+    assert [r.cumulative for r in rows] == [Decimal("800.00"), Decimal("1500.00")]
+    assert ranking(call, cutoff=first).count() == 1 and ranking(call, cutoff=second).count() == 2
+    assert [r.pk for r in ranking(call, cutoff=first)] == [early.pk]
 
 
 def test_the_ranking_page_shows_one_round_with_a_selector(client, django_assert_max_num_queries):
