@@ -1,5 +1,5 @@
 """Benchmark: deadline day. N applicants autosave three times, then submit, all at once, against
-gunicorn (deploy/gunicorn.conf.py, 2 workers) and PostgreSQL, with a Celery worker sending the
+gunicorn (deploy/gunicorn.conf.py, two workers per core) and PostgreSQL, with a Celery worker sending the
 e-mails; compared, in the same run, with a bare one-INSERT view on the same stack.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/smallgrants_bench \
@@ -45,7 +45,12 @@ HOST = "127.0.0.1"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applicants", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2 * os.cpu_count(), 4),
+        help="gunicorn workers (default: as deploy/gunicorn.conf.py, two per core, at most 4)",
+    )
     parser.add_argument("--port", type=int, default=8712)
     parser.add_argument(
         "--cache-url",

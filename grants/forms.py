@@ -183,6 +183,15 @@ class CompetitionForm(forms.ModelForm):
             self.add_error("project_end_latest", _("The project period must end after it starts."))
         return cleaned
 
+    def clean_kind(self):
+        """The kind shapes the applications' states: it stays once one has been submitted."""
+        kind = self.cleaned_data.get("kind")
+        if self.instance.pk and kind != self.instance.kind and self.instance.has_submissions():
+            raise forms.ValidationError(
+                _("Applications have been submitted to this call: its kind can no longer change.")
+            )
+        return kind
+
     def _check_full_deadline(self, cleaned):
         """A two-stage call needs the full proposals' deadline, after the concept notes'; other
         kinds of call have none."""

@@ -275,6 +275,10 @@ class Competition(models.Model):
     def two_stage(self) -> bool:
         return self.kind == self.Kind.TWO_STAGE
 
+    def has_submissions(self) -> bool:
+        """Has any application gone past its draft (its kind and stages are then settled)?"""
+        return self.applications.exclude(status__in=["draft", "withdrawn"]).exists()
+
     @property
     def needs_deadline(self) -> bool:
         """Fixed and two-stage calls close at a deadline; rolling and emergency ones may stay open."""

@@ -96,6 +96,8 @@ def call_form_replace(*, competition, definition: dict, by) -> Competition:
     locked = Competition.objects.select_for_update().get(pk=competition.pk)
     if cleaned == locked.form_definition and cleaned["kind"] == locked.kind:
         return locked
+    if cleaned["kind"] != locked.kind and locked.has_submissions():
+        raise ValidationError(_("Applications have been submitted to this call: its kind can no longer change."))
     changed = cleaned != locked.form_definition
     if locked.form_frozen and changed:
         locked.form_version += 1

@@ -119,3 +119,34 @@ def test_a_one_stage_form_becomes_the_full_proposals_when_the_call_becomes_two_s
     assert [s["key"] for s in reshaped["stages"]] == ["concept", "full"]
     assert questions_of(reshaped, "concept") == [] and [q["key"] for q in questions_of(reshaped, "full")] == ["team"]
     assert definition_for_kind(reshaped, "fixed")["stages"] == one["stages"]
+
+
+def test_a_calls_kind_stays_once_an_application_is_submitted(client):
+    """The kind shapes the applications' states and stages: neither the call form nor an import
+    may change it under submitted applications (a draft alone does not hold it)."""
+    from django.core.exceptions import ValidationError
+
+    from grants.services import call_form_replace
+    from tests.factories import ApplicationFactory
+
+    staff = staff_user()
+    draft = ApplicationFactory()
+    call = draft.competition
+    call_form_replace(competition=call, definition=two_stage(), by=staff)  # only a draft: allowed
+    call.refresh_from_db()
+    assert call.kind == "two_stage"
+    call_form_replace(
+        competition=call, definition={"kind": "fixed", "stages": [{"key": "main", "questions": []}]}, by=staff
+    )
+    type(draft).objects.filter(pk=draft.pk).update(status="submitted")
+    with pytest.raises(ValidationError, match="its kind can no longer change"):
+        call_form_replace(competition=call, definition=two_stage(), by=staff)
+    call.refresh_from_db()
+    assert call.kind == "fixed"
+    client.force_login(staff)
+    edit = reverse("grants:staff_call_edit", kwargs={"pk": call.pk})
+    response = client.post(edit, _data(title=call.title, slug=call.slug, kind="emergency"))
+    assert response.status_code == 200
+    assert "its kind can no longer change" in response.content.decode()
+    call.refresh_from_db()
+    assert call.kind == "fixed"
