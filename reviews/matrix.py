@@ -30,7 +30,7 @@ def matrix_rows(call, pool, applications) -> list[dict]:
     unassign = _("unassign")
     rows = []
     for application in applications:
-        by_reviewer = {a.reviewer_id: a for a in application.assignments.all()}
+        by_reviewer = {a.reviewer_id: a for a in application.assignments.all() if a.stage == application.stage}
         cells = []
         for member in pool:
             assignment = by_reviewer.get(member.reviewer_id)

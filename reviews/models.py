@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
@@ -79,6 +80,11 @@ class Conflict(models.Model):
         return f"{self.reviewer}: {self.group or self.region or self.application}"
 
 
+def current_stage(prefix="") -> Q:
+    """The assignments of their application's current stage (``prefix``: the path to them)."""
+    return Q(**{f"{prefix}stage": F(f"{prefix}application__stage")})
+
+
 class Assignment(models.Model):
     """A reviewer assigned to review one application."""
 
@@ -94,12 +100,18 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The application's stage when assigned: a two-stage call's concept note may be reviewed, and
+    # its full proposal is then reviewed anew (by the same reviewers too); only the assignments of
+    # the application's current stage count (``current_stage``).
+    stage = models.CharField(_("stage"), max_length=10, default="full", editable=False)
 
     class Meta:
         verbose_name = _("review assignment")
         verbose_name_plural = _("review assignments")
         ordering = ["due_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer", "stage"], name="assignment_unique_per_stage")
+        ]
 
     def __str__(self):
         return f"{self.reviewer} → {self.application}"

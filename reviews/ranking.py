@@ -27,7 +27,7 @@ WITH review_scores AS (
     SELECT a.reviewer_id, a.application_id, CAST(r.weighted_score AS DOUBLE PRECISION) AS weighted
     FROM reviews_review r
     JOIN reviews_assignment a ON a.id = r.assignment_id
-    JOIN applications_application app ON app.id = a.application_id
+    JOIN applications_application app ON app.id = a.application_id AND a.stage = app.stage
     WHERE app.competition_id = %s AND r.status = 'submitted' AND r.weighted_score IS NOT NULL
 ),
 reviewer_stats AS (

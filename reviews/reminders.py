@@ -11,7 +11,7 @@ from applications.models import Application
 from grants.models import Competition
 from notifications.reminders import batches, enqueue, reminder
 
-from .models import Assignment, Review
+from .models import Assignment, Review, current_stage
 
 TEMPLATE = "reviews/email/review_reminder"
 
@@ -31,9 +31,8 @@ def reviews_due(now) -> int:
     ).distinct()
     for call in calls:
         pending = (
-            Assignment.objects.filter(
-                application__competition=call, due_at__isnull=False, due_at__lte=now + timedelta(days=3)
-            )
+            Assignment.objects.filter(current_stage(), application__competition=call)
+            .filter(due_at__isnull=False, due_at__lte=now + timedelta(days=3))
             .exclude(review__status=Review.Status.SUBMITTED)
             .select_related("reviewer", "application")
         )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q
 
 from applications.models import Application
 from applications.selectors import LONG_FIELDS
@@ -120,11 +120,13 @@ def matrix_applications(competition, show="", search=""):
         Q(status__in=RANKED_STATUSES) | Q(status=Application.Status.SUBMITTED)
     )
     if show == "unassigned":
-        applications = applications.annotate(assigned=Count("assignments")).filter(
-            assigned__lt=competition.reviewers_per_application
-        )
+        applications = applications.annotate(
+            assigned=Count("assignments", filter=Q(assignments__stage=F("stage")))
+        ).filter(assigned__lt=competition.reviewers_per_application)
     elif show == "missing":
-        pending = Assignment.objects.filter(application=OuterRef("pk")).exclude(review__status=Review.Status.SUBMITTED)
+        pending = Assignment.objects.filter(application=OuterRef("pk"), stage=OuterRef("stage")).exclude(
+            review__status=Review.Status.SUBMITTED
+        )
         applications = applications.filter(Exists(pending))
     elif show == "conflicts":
         applications = applications.filter(any_conflict())

@@ -23,7 +23,7 @@ from grants.models import Competition
 from notifications.services import outbox_enqueue
 
 from .conflicts import conflicted_applications, is_conflicted
-from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review
+from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review, current_stage
 from .scoring import weighted_scores_refresh
 
 UNCHANGED = object()  # a keyword left out, as opposed to one set to None
@@ -154,13 +154,17 @@ def _check_assignable(application, reviewer):
         raise ValidationError(_("This reviewer is not in the call's reviewer pool."))
     if is_conflicted(reviewer, application):
         raise ValidationError(_("This reviewer has declared a conflict of interest with this application."))
-    if Assignment.objects.filter(application=application, reviewer=reviewer).exists():
+    if Assignment.objects.filter(application=application, reviewer=reviewer, stage=application.stage).exists():
         raise ValidationError(_("This reviewer is already assigned to this application."))
 
 
 def _create_assignment(application, reviewer, by) -> Assignment:
     assignment = Assignment.objects.create(
-        application=application, reviewer=reviewer, assigned_by=by, due_at=application.competition.review_deadline
+        application=application,
+        reviewer=reviewer,
+        assigned_by=by,
+        due_at=application.competition.review_deadline,
+        stage=application.stage,
     )
     if application.status == Application.Status.SUBMITTED:
         application_start_review(application=application, by=by)
@@ -213,9 +217,8 @@ def assign_automatically(*, competition, by, avoid_same_region=False) -> dict:
     )
     assigned = defaultdict(set)
     load = dict.fromkeys(reviewers, 0)
-    for application_id, reviewer_id in Assignment.objects.filter(application__competition=competition).values_list(
-        "application_id", "reviewer_id"
-    ):
+    current = Assignment.objects.filter(current_stage(), application__competition=competition)
+    for application_id, reviewer_id in current.values_list("application_id", "reviewer_id"):
         assigned[application_id].add(reviewer_id)
         if reviewer_id in load:
             load[reviewer_id] += 1
@@ -314,7 +317,9 @@ def review_submit(*, assignment, by, scores, overall_comment="", recommendation=
     review.submitted_at = timezone.now()
     review.save(update_fields=["status", "submitted_at", "updated_at"])
     weighted_scores_refresh(review_ids=[review.pk])  # in this transaction: the ranking reads it
-    outstanding = Assignment.objects.filter(application=application).exclude(review__status=Review.Status.SUBMITTED)
+    outstanding = Assignment.objects.filter(application=application, stage=application.stage).exclude(
+        review__status=Review.Status.SUBMITTED
+    )
     if application.status == Application.Status.IN_REVIEW and not outstanding.exists():
         application_complete_review(application=application, by=None, comment=_("All assigned reviews are submitted."))
     return review

@@ -163,7 +163,9 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
     from reviews.models import Assignment, CriterionScore, Review
     from reviews.scoring import weighted_scores_refresh
 
-    assignment, _ = Assignment.objects.get_or_create(application=application, reviewer=reviewer)
+    assignment, _ = Assignment.objects.get_or_create(
+        application=application, reviewer=reviewer, stage=application.stage
+    )
     review = Review.objects.create(
         assignment=assignment,
         status=Review.Status.SUBMITTED,
