@@ -77,6 +77,8 @@ class Application(FSMModelMixin, models.Model):
         blank=True,
         related_name="applications",
     )
+    # An emergency request's decision deadline: its submission plus the call's decision days.
+    decision_due = models.DateTimeField(_("decision due"), null=True, blank=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, default=Stage.FULL)

@@ -5,6 +5,7 @@ The year is the calendar year of the submission in the call's time zone. What co
 cap: every request of the group to the call that year that is still open or was funded, at its
 awarded amount once awarded and at its requested amount before."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import F, Sum
@@ -20,6 +21,12 @@ S = Application.Status
 # Requests that still hold money of the cap: waiting for a decision, or funded.
 COUNTED = (S.SUBMITTED, S.IN_REVIEW, S.REVIEWED, S.WAITLISTED, S.AWARDED, S.REPORTED, S.CLOSED)
 FUNDED = (S.AWARDED, S.REPORTED, S.CLOSED)
+
+
+def decision_deadline(call, moment):
+    """When staff must have decided an emergency request submitted at ``moment`` (kept on the
+    application, so the deadline promised at submission holds, and lists sort by it in SQL)."""
+    return moment + timedelta(days=call.decision_days) if call.emergency else None
 
 
 def round_for(call, moment):

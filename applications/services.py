@@ -25,7 +25,7 @@ from .call_questions import answers_from_cleaned
 from .conflicts import DraftConflict, version_check  # noqa: F401 (DraftConflict: the views catch it here)
 from .eligibility import NotEligible, answer_problems, answers_record, group_problems
 from .models import ApplicantGroup, Application, Attachment, BudgetLine, GroupInvitation, GroupMembership
-from .rounds import group_cap_error, round_for
+from .rounds import decision_deadline, group_cap_error, round_for
 from .rules import can_decide, forget_member_groups, is_group_member
 from .snapshot import submitted_snapshot
 from .submission import submission_errors
@@ -332,6 +332,7 @@ def _submit_or_keep_draft(application, by, fields, budget_lines, now, expected_v
         return locked, errors
     locked.submitted_at = moment
     locked.cutoff = round_for(locked.competition, moment)
+    locked.decision_due = decision_deadline(locked.competition, moment)
     locked.submitted_snapshot = submitted_snapshot(locked, lines)
     locked.checked_submission_errors = errors  # the transition's guard reads it: checked once
     step = "submit_full" if locked.status == Application.Status.INVITED else "submit"  # full proposal: stage 2

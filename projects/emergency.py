@@ -5,7 +5,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Value
 
 from accounts.roles import users_with_role
 from applications.models import Application
@@ -19,29 +18,17 @@ MILESTONES = (("1d", timedelta(days=1)), ("2d", timedelta(days=2)))
 
 def open_emergency_requests():
     """Submitted requests to emergency calls awaiting a decision, the nearest decision deadline
-    first, each with ``decision_due`` computed in SQL (one query per page)."""
+    (``Application.decision_due``, set at submission) first."""
     return (
         Application.objects.filter(competition__kind=Competition.Kind.EMERGENCY, status=Application.Status.SUBMITTED)
         .select_related("competition", "group")
-        .annotate(
-            decision_due=ExpressionWrapper(
-                F("submitted_at")
-                + ExpressionWrapper(
-                    F("competition__decision_days") * Value(timedelta(days=1)), output_field=DurationField()
-                ),
-                output_field=DateTimeField(),
-            )
-        )
         .order_by("decision_due", "pk")
     )
 
 
 def decision_due(application):
     """When staff must have decided an emergency request (``None`` for other calls)."""
-    call = application.competition
-    if not call.emergency or application.submitted_at is None:
-        return None
-    return application.submitted_at + timedelta(days=call.decision_days)
+    return application.decision_due if application.competition.emergency else None
 
 
 def milestone_of(due, now) -> str | None:

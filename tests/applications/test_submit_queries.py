@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,7 +110,8 @@ def test_an_autosave_runs_at_most_9_queries_one_locked_read_and_one_update(
         response = client.post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Draft saved at" in response.content.decode()
     sql = [query["sql"] for query in captured.captured_queries]
-    assert sum("FOR UPDATE" in q for q in sql) == 1
+    if connection.vendor == "postgresql":  # SQLite has no row locks: it writes no FOR UPDATE
+        assert sum("FOR UPDATE" in q for q in sql) == 1
     assert sum(q.startswith('UPDATE "applications_application"') for q in sql) == 1
     draft.refresh_from_db()
     assert (draft.title, draft.draft_version) == ("Typed just now", 1)

@@ -367,8 +367,13 @@ def test_a_submitted_review_is_never_reminded_of(hours_after_due, kind):
 
     created = reminders_sweep(call.review_deadline + timedelta(hours=hours_after_due))
 
-    assert _reminded("review_", late.pk) == {(kind, late_reviewer.email)}
-    assert _reminded("review_", done.pk) == set()
+    # The reviewer's reminders only: the staff digest's key names the call, whose id may equal an
+    # assignment's (SQLite numbers every test's rows from 1).
+    def to_reviewer(pk):
+        return _reminded("review_due", pk) | _reminded("review_overdue", pk)
+
+    assert to_reviewer(late.pk) == {(kind, late_reviewer.email)}
+    assert to_reviewer(done.pk) == set()
     assert not OutboxMessage.objects.filter(recipient=done_reviewer).exists()
     if kind == "review_overdue":  # the staff digest counts the late review only
         digest = OutboxMessage.objects.get(kind="review_digest")
