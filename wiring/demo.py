@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.roles import grant_role
 from applications import services as application_services
 from applications.clarifications import clarification_ask
-from applications.models import ApplicantGroup, Application, GroupMembership
+from applications.models import ApplicantGroup, GroupMembership
 from grants.models import (
     Competition,
     EligibilityQuestion,
@@ -32,7 +32,7 @@ from regions.models import Region
 from reviews import services as review_services
 from reviews.models import PoolMembership
 
-from .demo_calls import crisis_call, shape_media_call, two_stage_call
+from .demo_calls import crisis_call, draft_before_deadline, shape_media_call, two_stage_call
 from .demo_forms import BACKYARD_QUESTIONS
 
 DEMO_PASSWORD = "demo-grants-2026"
@@ -254,21 +254,20 @@ def load_demo_data() -> dict:
             region=regions[region],
             contact_email=lead.email,
         )
-        application = Application.objects.create(
-            competition=closed_call,
-            group=other,
-            created_by=lead,
+        application = draft_before_deadline(
+            closed_call,
+            other,
+            lead,
+            regions,
+            region,
             title=f"{name}: a year of local news",
+            amount=Decimal("8000.00"),
             summary="Regular reporting on the town council and local life.",
             problem="No local newspaper is left.",
             activities="Weekly bulletin, training for volunteers.",
             expected_results="40 issues, 6 volunteers.",
             beneficiaries="Residents of the town.",
-            region=regions[region],
-            planned_start=today + timedelta(days=5),
-            planned_end=today + timedelta(days=200),
-            requested_amount=Decimal("8000.00"),
-            form_answers={
+            answers={
                 "outlet": name,
                 "monthly_audience": 4000 + 1500 * index,
                 "team": [
@@ -278,10 +277,7 @@ def load_demo_data() -> dict:
                 "other_funding": "1200.00",
                 "independence": "Our statute forbids advertising by the town hall; two editors sign every issue.",
             },
-            form_version=closed_call.form_version,
         )
-        application.reference = f"SG-{application.created_at.year}-{application.pk:04d}"
-        application.save(update_fields=["reference"])
         application.budget_lines.create(
             category="personnel", description="Editor fees", quantity=Decimal("10"), unit_cost=Decimal("800.00")
         )

@@ -27,7 +27,7 @@ def shape_media_call(call):
     )
 
 
-def _draft(call, group, lead, regions, region, *, title, amount, stage=Application.Stage.FULL, **texts):
+def draft_before_deadline(call, group, lead, regions, region, *, title, amount, stage=Application.Stage.FULL, **texts):
     """A draft written before the call's deadline (the services refuse to start one after it)."""
     start = max(timezone.localdate() + timedelta(days=30), call.project_start_earliest)
     application = Application.objects.create(
@@ -106,7 +106,7 @@ def crisis_call(programme, phase, regions, users) -> Competition:
         ]
     ):
         group = _group(lead, name, region, regions)
-        request = _draft(
+        request = draft_before_deadline(
             call,
             group,
             lead,
@@ -168,7 +168,7 @@ def two_stage_call(programme, phase, regions, users) -> Competition:
         ("Prešov Makerspace", "Prešov", "Repair cafés on both sides of the border"),
         ("Maramureș Wooden Churches Friends", "Maramureș", "Volunteers' summer camp for wooden churches"),
     ]:
-        concept = _draft(
+        concept = draft_before_deadline(
             call,
             _group(lead, name, region, regions),
             lead,
