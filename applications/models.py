@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from config.choices import ChoiceLabels
 from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX, sane_date
 from config.registry import Registry
 from grants.models import Competition, money_field
@@ -32,7 +33,7 @@ from .thread import ClarificationMessage  # noqa: F401 (a model of this app)
 money_paid_checks = Registry("money paid checks")
 
 
-class Application(FSMModelMixin, models.Model):
+class Application(FSMModelMixin, ChoiceLabels, models.Model):
     """An application of a group to a call. Its status changes only through ``services``."""
 
     class Status(models.TextChoices):

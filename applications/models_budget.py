@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import DecimalField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from grants.models import money_field
 from grants.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
@@ -19,7 +20,7 @@ def line_total_expression():
     )
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ChoiceLabels, models.Model):
     class Category(models.TextChoices):
         PERSONNEL = "personnel", _("Fees and personnel")
         MATERIALS = "materials", _("Materials and supplies")

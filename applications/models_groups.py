@@ -7,13 +7,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.limits import SHORT_TEXT_MAX
 from regions.models import Region
 
 from .identity_log import new_code_name
 
 
-class ApplicantGroup(models.Model):
+class ApplicantGroup(ChoiceLabels, models.Model):
     """An informal group or a registered organisation that applies for grants."""
 
     class Kind(models.TextChoices):
@@ -50,7 +51,7 @@ class ApplicantGroup(models.Model):
         return reverse("applications:group_detail", kwargs={"pk": self.pk})
 
 
-class GroupMembership(models.Model):
+class GroupMembership(ChoiceLabels, models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead")
         MEMBER = "member", _("Member")

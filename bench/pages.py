@@ -49,7 +49,9 @@ def parse_args():
     parser.add_argument(
         "--only", default="", help="only routes whose name contains this (or one of these, comma-separated)"
     )
-    parser.add_argument("--profile", action="store_true", help="also print a cProfile of each page at the largest size")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of each page at each size")
+    parser.add_argument("--sort", default="tottime", help="the profile's pstats sort key (default tottime)")
+    parser.add_argument("--top", type=int, default=25, help="rows of each profile (default 25)")
     return parser.parse_args()
 
 
@@ -183,8 +185,8 @@ def main():
 
 
 def profile(args, names, state):
-    """The queries of each page at each size with their times, and one request at the largest size
-    under cProfile, by own time."""
+    """The queries of each page at each size with their times, and one request at each size under
+    cProfile (what grows is what differs between the two)."""
     import cProfile
     import pstats
 
@@ -200,12 +202,11 @@ def profile(args, names, state):
             print(f"\n--- {name} ({role}) at {size:,}: queries (ms)")
             for query in captured.captured_queries:
                 print(f"{float(query['time']) * 1000:8.2f}  {query['sql'][:150]}")
-            if size == args.sizes[-1]:
-                profiler = cProfile.Profile()
-                profiler.enable()
-                get(clients[role], path)
-                profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            get(clients[role], path)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
 
 def report(args, state, samples, queries):

@@ -47,6 +47,7 @@ def pad(world, size: int) -> dict:
     from notifications.models import OutboxMessage
     from reviews.models import Assignment, Conflict, CriterionScore, PoolMembership, Review
     from reviews.scoring import weighted_scores_refresh
+    from reviews.services import pool_recount
 
     rng = random.Random(SEED + size)
     now = timezone.now()
@@ -127,6 +128,7 @@ def pad(world, size: int) -> dict:
             batch_size=BATCH,
         )
         weighted_scores_refresh(competition_id=call.pk)
+        pool_recount(call)  # the assignments were loaded in bulk, past the services that count them
         Conflict.objects.bulk_create(
             [
                 Conflict(competition=call, reviewer=reviewers[i % POOL], group_id=a.group_id, reason="Bench")

@@ -33,6 +33,7 @@ def load_data():
     from regions.models import Region
     from reviews.models import Assignment, CriterionScore, PoolMembership, Review
     from reviews.scoring import weighted_scores_refresh
+    from reviews.services import pool_recount
 
     rng = random.Random(SEED)
     now = timezone.now()
@@ -151,6 +152,7 @@ def load_data():
                 scores.append(CriterionScore(review=review, criterion=criterion, score=score))
         CriterionScore.objects.bulk_create(scores, batch_size=BATCH)
         weighted_scores_refresh(competition_id=call.pk)  # as review_submit does, review by review
+        pool_recount(call)  # the assignments were loaded in bulk, past the services that count them
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return call

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
@@ -46,7 +47,7 @@ class CompetitionQuerySet(models.QuerySet):
         return self.published().exclude(kind=Competition.Kind.EMERGENCY)
 
 
-class Competition(models.Model):
+class Competition(ChoiceLabels, models.Model):
     """A call for applications with its budget pool, limits, dates and rubric."""
 
     class Kind(models.TextChoices):

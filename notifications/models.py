@@ -6,8 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 
-class OutboxMessage(models.Model):
+
+class OutboxMessage(ChoiceLabels, models.Model):
     """One e-mail to one recipient. Created in the same transaction as what caused it."""
 
     class Status(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.limits import LONG_TEXT_MAX, sane_date
 from grants.models import money_field
 
@@ -79,7 +80,7 @@ class PaymentTranche(models.Model):
         return f"{self.label}: {self.amount}"
 
 
-class CheckIn(models.Model):
+class CheckIn(ChoiceLabels, models.Model):
     """A mentoring check-in of a funded mini-project, scheduled at the call's interval."""
 
     class Status(models.TextChoices):
@@ -124,7 +125,7 @@ class CheckIn(models.Model):
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         INTERIM = "interim", _("Interim report")
         FINAL = "final", _("Final report")

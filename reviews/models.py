@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
 
@@ -24,6 +25,10 @@ class PoolMembership(models.Model):
         blank=True,
         help_text=_("A reviewer sees no application of the call before declaring conflicts of interest."),
     )
+    # Kept by reviews.services in the transaction that assigns, unassigns or submits, so the matrix
+    # reads a reviewer's load in the call from one row instead of counting the call's assignments.
+    assigned_count = models.PositiveIntegerField(_("assigned"), default=0)
+    submitted_count = models.PositiveIntegerField(_("reviews submitted"), default=0)
 
     class Meta:
         verbose_name = _("reviewer in a call's pool")
@@ -117,7 +122,7 @@ class Assignment(models.Model):
         return f"{self.reviewer} → {self.application}"
 
 
-class Review(models.Model):
+class Review(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

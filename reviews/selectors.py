@@ -90,22 +90,25 @@ MATRIX_FILTERS = ("unassigned", "missing", "conflicts")
 
 
 def review_pool(competition):
-    """Pool members with their load in the call (a handful of rows: the matrix's columns)."""
+    """Pool members with their load in the call (a handful of rows: the matrix's columns); the
+    counts are kept on the membership by the services (``pool_counts``, ``pool_recount``)."""
     return (
         PoolMembership.objects.filter(competition=competition)
         .select_related("reviewer")
-        .annotate(
-            load=Count("reviewer__assignments", filter=Q(reviewer__assignments__application__competition=competition)),
-            done=Count(
-                "reviewer__assignments",
-                filter=Q(
-                    reviewer__assignments__application__competition=competition,
-                    reviewer__assignments__review__status=Review.Status.SUBMITTED,
-                ),
-            ),
-        )
         .order_by("reviewer__full_name", "reviewer__email")
     )
+
+
+def pool_counts(competition_id, reviewer_ids=None) -> dict[int, tuple[int, int]]:
+    """``{reviewer_id: (assigned, submitted)}`` counted from the call's assignments: what the
+    membership's counters must equal (grows with the call; read by ``pool_recount`` only)."""
+    assignments = Assignment.objects.filter(application__competition_id=competition_id)
+    if reviewer_ids is not None:
+        assignments = assignments.filter(reviewer_id__in=reviewer_ids)
+    rows = assignments.values("reviewer_id").annotate(
+        assigned=Count("pk"), submitted=Count("pk", filter=Q(review__status=Review.Status.SUBMITTED))
+    )
+    return {row["reviewer_id"]: (row["assigned"], row["submitted"]) for row in rows}
 
 
 def matrix_applications(competition, show="", search=""):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from notifications.services import outbox_enqueue
 from .conflicts import conflicted_applications, is_conflicted
 from .models import Assignment, Conflict, CriterionScore, PoolMembership, Review, current_stage
 from .scoring import weighted_scores_refresh
+from .selectors import pool_counts
 
 UNCHANGED = object()  # a keyword left out, as opposed to one set to None
 REVIEWABLE = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW)
@@ -47,6 +48,23 @@ def application_complete_review(*, application, by=None, comment="") -> Applicat
 # --- the pool -------------------------------------------------------------------------------
 
 
+def _pool_count(competition_id, reviewer_id, *, assigned=0, submitted=0) -> None:
+    """Move a member's counters in the caller's transaction (``F()``: concurrent changes add up)."""
+    PoolMembership.objects.filter(competition_id=competition_id, reviewer_id=reviewer_id).update(
+        assigned_count=F("assigned_count") + assigned, submitted_count=F("submitted_count") + submitted
+    )
+
+
+@transaction.atomic
+def pool_recount(competition) -> None:
+    """Set every member's counters from the call's assignments: for data loaded in bulk (the
+    benchmarks, imports), which bypasses the services that keep them."""
+    counts = pool_counts(competition.pk)
+    for membership in PoolMembership.objects.select_for_update().filter(competition=competition):
+        membership.assigned_count, membership.submitted_count = counts.get(membership.reviewer_id, (0, 0))
+        membership.save(update_fields=["assigned_count", "submitted_count"])
+
+
 @transaction.atomic
 def pool_add(*, competition, reviewer, by) -> PoolMembership:
     require_staff(by)
@@ -56,6 +74,10 @@ def pool_add(*, competition, reviewer, by) -> PoolMembership:
         competition=competition, reviewer=reviewer, defaults={"added_by": by}
     )
     if created:
+        counts = pool_counts(competition.pk, [reviewer.pk]).get(reviewer.pk)
+        if counts:  # assignments kept from before a removal
+            _pool_count(competition.pk, reviewer.pk, assigned=counts[0], submitted=counts[1])
+            membership.refresh_from_db()
         audit_record(
             by=by, action="pool.added", message=_("%(name)s added to the reviewer pool") % {"name": reviewer},
             call_id=competition.pk,
@@ -100,9 +122,13 @@ def conflicts_declare(*, competition, by, groups=(), regions=(), reason="", home
     membership.conflicts_declared_at = timezone.now()
     membership.save(update_fields=["conflicts_declared_at"])
     conflicted = conflicted_applications(reviewer.pk, competition.pk)
-    Assignment.objects.filter(reviewer=reviewer, application__in=conflicted).exclude(
-        review__status=Review.Status.SUBMITTED
-    ).delete()
+    _, deleted = (
+        Assignment.objects.filter(reviewer=reviewer, application__in=conflicted)
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .delete()
+    )
+    _pool_count(competition.pk, reviewer.pk, assigned=-deleted.get(Assignment._meta.label, 0))
+    membership.refresh_from_db()
     return membership
 
 
@@ -123,6 +149,7 @@ def conflict_declare_on_assignment(*, assignment, by, reason) -> Conflict:
         reason=reason.strip(),
     )
     assignment.delete()
+    _pool_count(assignment.application.competition_id, by.pk, assigned=-1)
     return conflict
 
 
@@ -166,6 +193,7 @@ def _create_assignment(application, reviewer, by) -> Assignment:
         due_at=application.competition.review_deadline,
         stage=application.stage,
     )
+    _pool_count(application.competition_id, reviewer.pk, assigned=1)
     if application.status == Application.Status.SUBMITTED:
         application_start_review(application=application, by=by)
         application.refresh_from_db()
@@ -192,6 +220,7 @@ def assignment_remove(*, assignment, by) -> None:
         application, by, "assignment.removed", _("%(name)s no longer assigned") % {"name": assignment.reviewer}
     )
     assignment.delete()
+    _pool_count(application.competition_id, assignment.reviewer_id, assigned=-1)
 
 
 @transaction.atomic
@@ -316,6 +345,7 @@ def review_submit(*, assignment, by, scores, overall_comment="", recommendation=
     review.status = Review.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.save(update_fields=["status", "submitted_at", "updated_at"])
+    _pool_count(application.competition_id, assignment.reviewer_id, submitted=1)
     weighted_scores_refresh(review_ids=[review.pk])  # in this transaction: the ranking reads it
     outstanding = Assignment.objects.filter(application=application, stage=application.stage).exclude(
         review__status=Review.Status.SUBMITTED

@@ -162,6 +162,7 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
     """A submitted review with ``scores`` in the call's criterion order, created directly (fast)."""
     from reviews.models import Assignment, CriterionScore, Review
     from reviews.scoring import weighted_scores_refresh
+    from reviews.services import pool_recount
 
     assignment, _ = Assignment.objects.get_or_create(
         application=application, reviewer=reviewer, stage=application.stage
@@ -177,6 +178,7 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
         [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]
     )
     weighted_scores_refresh(review_ids=[review.pk])  # as review_submit does
+    pool_recount(application.competition)  # and its pool counters
     return review
 
 
