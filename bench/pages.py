@@ -52,6 +52,7 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each page at each size")
     parser.add_argument("--sort", default="tottime", help="the profile's pstats sort key (default tottime)")
     parser.add_argument("--top", type=int, default=25, help="rows of each profile (default 25)")
+    parser.add_argument("--profile-dir", help="also write each profile there (<route>-<role>-<size>.pstats)")
     return parser.parse_args()
 
 
@@ -207,6 +208,8 @@ def profile(args, names, state):
             get(clients[role], path)
             profiler.disable()
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            if args.profile_dir:
+                profiler.dump_stats(f"{args.profile_dir}/{name.replace(':', '-')}-{role}-{size}.pstats")
 
 
 def report(args, state, samples, queries):

@@ -8,7 +8,9 @@ e-mails; compared, in the same run, with a bare one-INSERT view on the same stac
 The servers run as deployed: sessions in the shared cache (Redis: ``--cache-url``, by default the
 broker's), the Celery worker at ``nice 10`` (deploy/systemd/smallgrants-worker.service). A warm-up
 (two applicants per gunicorn worker: a bare POST, 3 autosaves and a submit) loads what each worker
-loads lazily. Phases: the baseline (N clients, 4 POSTs each to the bare view), the rush (N clients:
+loads lazily. Phases: the baseline (N clients, 4 POSTs each to the bare view), the floor (N clients,
+4 signed-in POSTs each that lock their draft and write one column: the least a checked autosave
+does), the rush (N clients:
 3 autosaves and a submit each), the baseline again; the two baselines are averaged. Throughput is requests per
 second from the start signal to the last answer. Then it waits for the outbox to drain and counts
 the e-mails the worker printed (console back-end): each member of each group exactly once. Last,
@@ -121,6 +123,18 @@ def rush(applicants):
     return crowd(jobs)
 
 
+def floor(applicants):
+    """What any checked autosave must do at the least, on the same crowd: each client four
+    signed-in POSTs that lock its draft and write one column (``bench/rush_urls.py``)."""
+    jobs = []
+    for a in applicants:
+        cookies = f"sessionid={a['session']}; csrftoken={CSRF_SECRET}"
+        body = urlencode({"csrfmiddlewaretoken": CSRF_SECRET})
+        ok = lambda status, location: status == 204  # noqa: E731
+        jobs.append([("floor", "POST", f"/bench/locked-write/{a['pk']}/", body, cookies, {}, ok)] * 4)
+    return crowd(jobs)
+
+
 def warm_up(warming):
     """Every worker's first requests load what they load lazily (modules, templates, the content
     type): a few applicants, two per worker, each a bare POST, an autosave and a submit at once,
@@ -207,6 +221,7 @@ def main():
         web, worker = start_servers(f"{base_url}/{name}", log_dir)
         warm_up(warming)
         first = baseline(ARGS.applicants)
+        floored = floor(applicants)
         rushed = rush(applicants)
         second = baseline(ARGS.applicants)
         rss = worker_rss_mb(web.pid)
@@ -218,7 +233,7 @@ def main():
                 process.wait(timeout=60)
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    report(first, rushed, second, rss, outcome, log_dir)
+    report(first, rushed, second, rss, outcome, log_dir, floored)
 
 
 def drain_and_count(applicants, log_dir):
@@ -238,11 +253,11 @@ def drain_and_count(applicants, log_dir):
     return {"expected": expected, "outbox_rows": rows, "sent": sent, "printed": recipients}
 
 
-def report(first, rushed, second, rss, outcome, log_dir):
+def report(first, rushed, second, rss, outcome, log_dir, floored):
     bare_rps = (first["rps"] + second["rps"]) / 2
     submits = [s for kind, s, _ok in rushed["rows"] if kind == "submit"]
     errors = sum(1 for _k, _s, ok in rushed["rows"] if not ok) + sum(
-        1 for run in (first, second) for _k, _s, ok in run["rows"] if not ok
+        1 for run in (first, second, floored) for _k, _s, ok in run["rows"] if not ok
     )
     printed = outcome["printed"]
     once = (
@@ -268,6 +283,10 @@ def report(first, rushed, second, rss, outcome, log_dir):
         f"rush: {rushed['requests']} requests in {rushed['wall_s']:.1f} s = {rushed['rps']:.1f} requests/s "
         f"({ratio:.2f} x bare); {len(submits) / rushed['wall_s']:.1f} submits/s"
     )
+    print(
+        f"floor (signed in, the draft locked, one column written): {floored['rps']:.1f} requests/s "
+        f"({floored['rps'] / bare_rps:.2f} x bare): the most any checked autosave could reach"
+    )
     print(f"submit latency: p50 {p50:.2f} s, p95 {p95:.2f} s, max {max(submits):.2f} s; errors: {errors}")
     autosaves = [s for kind, s, _ok in rushed["rows"] if kind == "autosave"]
     print(
@@ -289,6 +308,7 @@ def report(first, rushed, second, rss, outcome, log_dir):
         "benchmark": "rush", "timestamp": stamp, "git": git_describe(), "applicants": ARGS.applicants,
         "workers": ARGS.workers, "load_average": load, "session_engine": settings.SESSION_ENGINE,
         "cache": cache, "bare_rps": [first["rps"], second["rps"]],
+        "floor_rps": floored["rps"], "floor_ratio": floored["rps"] / bare_rps,
         "rush_rps": rushed["rps"], "ratio": ratio, "submit_p50_s": p50, "submit_p95_s": p95, "errors": errors,
         "emails": {**outcome, "printed": dict(printed)}, "worker_rss_mb": rss, "goals": goals, "logs": str(log_dir),
     }  # fmt: skip

@@ -58,12 +58,16 @@ def main(args):
 
         def post(applicant, what):
             client.cookies.load({"sessionid": applicant["session"], "csrftoken": CSRF_SECRET})
-            path = f"/applications/{applicant['pk']}/{what}/"
+            path = {
+                "signed-in": "/bench/signed-in/",
+                "locked-write": f"/bench/locked-write/{applicant['pk']}/",
+            }.get(what, f"/applications/{applicant['pk']}/{what}/")
             headers = {"HX-Request": "true"} if what == "autosave" else {}
             response = client.post(
                 path, urlencode(applicant["form"]), content_type="application/x-www-form-urlencoded", headers=headers
             )
-            assert response.status_code == (200 if what == "autosave" else 302), (what, response.status_code)
+            expected = {"autosave": 200, "submit": 302}.get(what, 204)
+            assert response.status_code == expected, (what, response.status_code)
             return response
 
         client.post("/bench/insert/")  # what a process loads lazily
@@ -88,10 +92,11 @@ def main(args):
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(f"\n=== profile of {args.repeat} {what}s\n{out.getvalue()}")
-        wall = {"bare": [], "autosave": [], "submit": []}
-        cpu = {"bare": [], "autosave": [], "submit": []}
+        kinds = ("bare", "signed-in", "locked-write", "autosave", "submit")
+        wall = {kind: [] for kind in kinds}
+        cpu = {kind: [] for kind in kinds}
         for applicant in applicants[2 : 2 + 2 * args.repeat : 2]:
-            for what in ("bare", "autosave", "autosave", "autosave", "submit"):
+            for what in ("bare", "signed-in", "locked-write", "autosave", "autosave", "autosave", "submit"):
                 start, start_cpu = time.perf_counter(), time.process_time()
                 client.post("/bench/insert/") if what == "bare" else post(applicant, what)
                 wall[what].append(time.perf_counter() - start)
@@ -103,6 +108,8 @@ def main(args):
                 f"\nmedian ms, {name}: "
                 + ", ".join(f"{k} {v:.2f}" for k, v in medians.items())
                 + f"; bare / mean of the rush's requests (3 autosaves, a submit) = {medians['bare'] / rush:.2f}"
+                + f"; bare / signed-in = {medians['bare'] / medians['signed-in']:.2f}"
+                + f"; bare / locked-write = {medians['bare'] / medians['locked-write']:.2f}"
             )
     finally:
         connection.close()
