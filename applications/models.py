@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -152,6 +152,12 @@ class Application(FSMModelMixin, ChoiceLabels, models.Model):
             models.Index(fields=["competition", "status"]),
             # The staff's list of a call: newest submitted first, a page at a time (top-N sort).
             models.Index(fields=["competition", "submitted_at", "id"], name="application_call_submitted"),
+            # The portfolio of funded projects, latest decided first: read a page off the index.
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=Q(status__in=["awarded", "reported", "closed"]),
+                name="application_funded_decided",
+            ),
         ]
 
     def __str__(self):

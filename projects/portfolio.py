@@ -9,13 +9,14 @@ the identity permission (otherwise a search would confirm a name the page then h
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rules import is_programme_staff
 from applications.identity import IDENTITY_PERMISSION
 from applications.models import Application
+from applications.selectors import LONG_FIELDS
 from config.limits import LimitedForm
 from grants.models import Competition, Programme
 from regions.models import Region
@@ -77,10 +78,19 @@ def application_filter(filters: dict, user, prefix: str = "") -> Q:
 
 
 def funded_projects(filters, user):
-    paid = Sum("tranches__amount", filter=Q(tranches__paid_on__isnull=False))
+    """The funded projects, latest decided first, each with what was paid. The sum is a subquery,
+    not a join grouped by application: PostgreSQL then sorts and cuts the page before it sums,
+    instead of summing every funded project of the programme for a page of 25."""
+    paid = Subquery(
+        PaymentTranche.objects.filter(application=OuterRef("pk"), paid_on__isnull=False)
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     return (
         Application.objects.filter(application_filter(filters, user))
         .select_related("competition", "group", "region", "mentor")
+        .defer(*LONG_FIELDS)
         .annotate(paid=paid)
         .order_by("-decided_at", "-pk")
     )
