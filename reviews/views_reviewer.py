@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from applications.call_questions import answer_file_readable
 from applications.identity import application_identity
 from applications.models import Attachment
 from applications.selectors import application_files
+from config.pagination import CountedPaginator
 
 from . import selectors, services
 from .forms import AssignmentConflictForm, ConflictDeclarationForm, ReviewForm
@@ -34,10 +34,13 @@ QUEUE_PAGE_SIZE = 25
 def queue(request):
     """Two lists, each paginated on its own: what is still to do, and what is submitted."""
     _require_reviewer(request)
-    todo = Paginator(selectors.reviewer_queue(request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    done = Paginator(selectors.reviewer_queue(request.user, done=True), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("done_page")
-    )
+    progress = selectors.reviewer_progress(request.user)  # its counts are the two lists' counts
+    todo = CountedPaginator(
+        selectors.reviewer_queue(request.user), QUEUE_PAGE_SIZE, count=progress["total"] - progress["done"]
+    ).get_page(request.GET.get("page"))
+    done = CountedPaginator(
+        selectors.reviewer_queue(request.user, done=True), QUEUE_PAGE_SIZE, count=progress["done"]
+    ).get_page(request.GET.get("done_page"))
     return render(
         request,
         "reviews/queue.html",
@@ -46,7 +49,7 @@ def queue(request):
             "done": done,
             "todo_query": _query_without(request, "page"),
             "done_query": _query_without(request, "done_page"),
-            "progress": selectors.reviewer_progress(request.user),
+            "progress": progress,
             "awaiting": selectors.pools_awaiting_declaration(request.user),
         },
     )
