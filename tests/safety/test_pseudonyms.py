@@ -52,7 +52,7 @@ def confidential():
 
 def test_every_group_has_its_own_code_name():
     first, second = GroupFactory(), GroupFactory()
-    assert len(first.code_name) == 6 and first.code_name != second.code_name
+    assert len(first.code_name) == 8 and first.code_name != second.code_name
 
 
 def test_the_one_rule(confidential):
