@@ -36,6 +36,7 @@ declare("proposal.made", _("Award proposed"))
 declare("proposal.cancelled", _("Award proposal cancelled"))
 declare("mentor.assigned", _("Mentor"))
 declare("project.dates_changed", _("Project dates"))
+declare("programme.exported", _("Programme export"))
 
 
 @erasure_steps.register(order=30)
