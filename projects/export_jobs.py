@@ -2,7 +2,7 @@
 staff member asked for (audited: the files hold personal data) and hands the build to Celery after
 commit; the task builds the file with the builders of ``exports``, ``open_data`` and
 ``donor_report``, in the language asked for, and keeps it in private storage; the staff member
-downloads it when it is ready. A sweep (beat, hourly) sends again what the broker did not take,
+downloads it when it is ready. A sweep (beat, every 5 minutes) sends again what the broker did not take,
 gives up on builds whose worker died, and deletes the files after ``KEEP``.
 
 ``export_build`` claims its row with a conditional UPDATE (pending -> building): a task delivered

@@ -9,14 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
-from config.celery import app as celery_app
 from projects import export_jobs, exports
 from projects.models import ProgrammeExport
 from projects.tasks import export_build
@@ -250,11 +248,6 @@ def test_a_build_the_sweep_gave_up_on_keeps_no_file(programme, monkeypatch):
     assert export_jobs.export_build(export.pk) is None
     export.refresh_from_db()
     assert export.status == S.FAILED and not export.file
-
-
-def test_the_sweep_is_on_beats_schedule():
-    entry = settings.CELERY_BEAT_SCHEDULE["exports-sweep"]
-    assert entry["task"] in celery_app.tasks and entry["schedule"] <= 24 * 3600
 
 
 def test_the_tables_are_the_exports_tables():
