@@ -162,6 +162,24 @@ def exports_of(programme, user):
     return ProgrammeExport.objects.filter(programme=programme, requested_by=user).select_related("phase")
 
 
+def exports_delete(exports_to_delete) -> int:
+    """Delete these exports, and their files once the caller's transaction commits."""
+    storage = ProgrammeExport.file.field.storage
+    for name in exports_to_delete.exclude(file="").values_list("file", flat=True):
+        transaction.on_commit(lambda name=name: storage.delete(name))
+    return exports_to_delete.delete()[0]
+
+
+def erase_programme_exports(application) -> None:
+    """An erasure step (``applications.erasure``): files already made may hold what is being erased."""
+    exports_delete(ProgrammeExport.objects.filter(programme_id=application.competition.programme_id))
+
+
+def erase_own_exports(sender, user, **kwargs) -> None:
+    """``accounts.erasure.account_erasing``: the files a person asked for go with their account."""
+    exports_delete(ProgrammeExport.objects.filter(requested_by=user))
+
+
 def exports_sweep(now=None) -> dict:
     """Send again the requests the broker did not take, give up on builds whose worker died, and
     delete exports (rows and files) older than ``KEEP``. Safe to run twice."""

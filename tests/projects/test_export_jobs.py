@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.erasure import account_erase
+from applications.erasure import application_anonymise
+from applications.models import Application
 from audit.models import AuditEntry
 from projects import export_jobs, exports
 from projects.models import ProgrammeExport
@@ -248,6 +251,27 @@ def test_a_build_the_sweep_gave_up_on_keeps_no_file(programme, monkeypatch):
     assert export_jobs.export_build(export.pk) is None
     export.refresh_from_db()
     assert export.status == S.FAILED and not export.file
+
+
+def test_an_erasure_takes_the_files_that_may_hold_what_it_erases(programme, django_capture_on_commit_callbacks):
+    staff, other = staff_user(), staff_user()
+    elsewhere = ProgrammeFactory()
+    funded_application(competition=CompetitionFactory(programme=elsewhere))
+    made = [_pending(programme, staff), _pending(programme, other), _pending(elsewhere, other)]
+    for export in made:
+        export_jobs.export_build(export.pk)
+        export.refresh_from_db()
+        assert export.file
+    application = Application.objects.get(competition__programme=programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_anonymise(application=application, by=staff, reason="The group asked.")
+    assert list(ProgrammeExport.objects.all()) == [made[2]]
+    assert not any(e.file.storage.exists(e.file.name) for e in made[:2]) and made[2].file.storage.exists(
+        made[2].file.name
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=other, by=other)
+    assert not ProgrammeExport.objects.exists() and not made[2].file.storage.exists(made[2].file.name)
 
 
 def test_the_tables_are_the_exports_tables():
