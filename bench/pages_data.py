@@ -2,7 +2,8 @@
 
 The world (tests/test_permissions.py) holds one of every object a page is about: a call, group
 Alpha's draft, its application under review, its funded and mentored project with its report, a
-proposal waiting for a second pair of eyes, one user per role. Around it, ``pad(world, size)``
+proposal waiting for a second pair of eyes, staff's ready export of the programme's applications
+(built before the padding: the same small file at every size), one user per role. Around it, ``pad(world, size)``
 adds, with ``bulk_create``, what grows with a call:
 
 - ``size`` applications in the world's call, each of its own group: 10 % drafts, 20 % submitted,

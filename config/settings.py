@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "notifications.tasks.reminders_sweep", "schedule": 15 * 60.0},
     # Erase the personal data of finished applications past their programme's retention period.
     "retention-sweep": {"task": "applications.tasks.retention_sweep", "schedule": 24 * 3600.0},
+    # Programme exports: resend what the broker did not take, delete the files after a week.
+    "exports-sweep": {"task": "projects.tasks.exports_sweep", "schedule": 5 * 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Any number of beats may run (one per machine): only the one holding a lock in the shared cache

@@ -35,22 +35,32 @@ def _trip() -> None:
         _open_until = time.monotonic() + BREAKER_SECONDS
 
 
-def publish_send(*message_ids: int) -> bool:
-    """Queue the send task for these messages (by name: ``tasks`` imports the services), one
-    broker round-trip whatever their number (a submission's e-mails to every member). ``False``
-    when it was not queued; the sweep sends the messages later either way."""
+def publish_task(name: str, *args, waiting: str) -> bool:
+    """Queue the task ``name`` with ``args`` (by name: the tasks import the services that call
+    this). ``False`` when it was not queued; ``waiting`` says in the log what a sweep sends later."""
     if breaker_is_open():
         return False
     try:
-        current_app.tasks["notifications.tasks.outbox_send"].apply_async(message_ids, retry=False)
+        current_app.tasks[name].apply_async(args, retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure must not break the caller
         _trip()
         logger.warning(
-            "Broker unavailable (%s: %s); outbox messages %s wait for the sweep; no publishing for %s s",
+            "Broker unavailable (%s: %s); %s wait for the sweep; no publishing for %s s",
             type(exc).__name__,
             exc,
-            ", ".join(map(str, message_ids)),
+            waiting,
             BREAKER_SECONDS,
         )
         return False
     return True
+
+
+def publish_send(*message_ids: int) -> bool:
+    """Queue the send task for these messages, one broker round-trip whatever their number (a
+    submission's e-mails to every member). ``False`` when it was not queued; the sweep sends the
+    messages later either way."""
+    return publish_task(
+        "notifications.tasks.outbox_send",
+        *message_ids,
+        waiting="outbox messages " + ", ".join(map(str, message_ids)),
+    )

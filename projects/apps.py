@@ -7,4 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Funded projects")
 
     def ready(self):
-        from . import contributions  # noqa: F401 - registers reminders, page sections and receivers
+        # contributions: registers reminders, page sections and receivers; tasks: the tasks the
+        # services send by name.
+        from . import contributions, tasks  # noqa: F401

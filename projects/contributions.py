@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.erasure import account_erasing
 from applications.erasure import erasure_steps
 from applications.models import Application, money_paid_checks
 from applications.pages import application_sections, application_staff_actions, call_applications_sections
@@ -19,6 +20,7 @@ from notifications.reminders import reminder_rules
 from reviews.selectors import shared_reviewer_comments
 
 from .emergency import emergency_decisions_due
+from .export_jobs import erase_own_exports, erase_programme_exports
 from .mentoring import reschedule_call
 from .models import Report
 from .reminders import checkins_due, reports_due
@@ -36,6 +38,7 @@ declare("proposal.made", _("Award proposed"))
 declare("proposal.cancelled", _("Award proposal cancelled"))
 declare("mentor.assigned", _("Mentor"))
 declare("project.dates_changed", _("Project dates"))
+declare("programme.exported", _("Programme export"))
 
 
 @erasure_steps.register(order=30)
@@ -48,6 +51,11 @@ def erase_project_texts(application) -> None:
     CheckIn.objects.filter(application=application).update(notes="", actions="")
     AwardProposal.objects.filter(application=application).update(conditions="")
     GoodPractice.objects.filter(application=application).delete()
+
+
+# Prepared exports may hold what an erasure removes: they go at once rather than after a week.
+erasure_steps.register(erase_programme_exports, order=40)
+account_erasing.connect(erase_own_exports, dispatch_uid="projects.erase_own_exports")
 
 
 declare("report.accepted", _("Report accepted"), shared_with_group=True)

@@ -208,3 +208,6 @@ class GoodPractice(models.Model):
 
     def __str__(self):
         return str(self.application)
+
+
+from .models_exports import ProgrammeExport  # noqa: E402, F401 (a model of this app)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views_decisions,
     views_emergency,
+    views_exports,
     views_mentoring,
     views_portfolio,
     views_programme,
@@ -17,20 +18,11 @@ urlpatterns = [
     path("staff/emergency/", views_emergency.emergency_requests, name="staff_emergency"),
     path("staff/portfolio/", views_portfolio.staff_portfolio, name="staff_portfolio"),
     path("staff/programmes/<int:pk>/", views_programme.programme_results_page, name="staff_programme"),
+    path("staff/programmes/<int:pk>/exports/", views_exports.programme_exports, name="staff_programme_exports"),
     path(
-        "staff/programmes/<int:pk>/360giving.json",
-        views_programme.programme_360giving,
-        name="staff_programme_360giving",
-    ),
-    path(
-        "staff/programmes/<int:pk>/export/<str:table>.<str:file_format>",
-        views_programme.programme_export,
-        name="staff_programme_export",
-    ),
-    path(
-        "staff/programmes/<int:pk>/donor-report.<str:file_format>",
-        views_programme.programme_donor_report,
-        name="staff_programme_donor_report",
+        "staff/programmes/<int:pk>/exports/<int:export_pk>/download/",
+        views_exports.programme_export_download,
+        name="staff_programme_export_download",
     ),
     path(
         "staff/programmes/<int:pk>/good-practices.pdf",

@@ -1,8 +1,9 @@
-"""The programme's results for its donor (staff): money, indicators against targets, open data."""
+"""The programme's results for its donor (staff): money, indicators against targets, the buttons that
+ask for its exports (prepared in the background: ``views_exports``) and its brochure."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -64,65 +65,6 @@ def _per_currency(months) -> list[tuple]:
         (currency, bar_chart((m["label"], m["amount"], m["text"]) for m in rows), rows)
         for currency, rows in sorted(by_currency.items())
     ]
-
-
-@staff_required
-def programme_360giving(request, pk):
-    programme = get_object_or_404(Programme, pk=pk)
-    try:
-        body = open_data.programme_package_json(programme)
-    except open_data.NothingToPublish as empty:
-        messages.warning(request, str(empty))
-        return redirect("projects:staff_programme", pk=programme.pk)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = f'attachment; filename="360giving-programme-{programme.pk}.json"'
-    return response
-
-
-@staff_required
-def programme_export(request, pk, table, file_format):
-    """One of the programme's tables as CSV or XLSX; an empty table sends staff back with a message."""
-    programme = get_object_or_404(Programme, pk=pk)
-    if table not in exports.BUILDERS or file_format not in exports.FORMATS:
-        raise Http404
-    try:
-        data = exports.programme_table(programme, table, request.user)
-    except exports.NothingToExport as empty:
-        messages.warning(request, str(empty))
-        return redirect("projects:staff_programme", pk=programme.pk)
-    response = HttpResponse(exports.render(data, file_format), content_type=exports.CONTENT_TYPES[file_format])
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}-{table}.{file_format}"'
-    return response
-
-
-@staff_required
-def programme_donor_report(request, pk, file_format):
-    """The donor report, of the programme or of one phase (``?phase=``), in ``?lang=`` (default:
-    the page's language), as PDF or XLSX."""
-    programme = get_object_or_404(Programme, pk=pk)
-    if file_format not in ("pdf", "xlsx"):
-        raise Http404
-    phase_id = request.GET.get("phase", "")
-    if phase_id and not phase_id.isdigit():
-        raise Http404
-    phase = get_object_or_404(programme.phases, pk=phase_id) if phase_id else None
-    language = request.GET.get("lang") if request.GET.get("lang") in dict(settings.LANGUAGES) else get_language()
-    try:
-        report = donor_report.donor_report(programme, phase)
-    except open_data.NothingToPublish as empty:
-        messages.warning(request, str(empty))
-        return redirect("projects:staff_programme", pk=programme.pk)
-    if file_format == "pdf":
-        body, content_type = donor_report.as_pdf(report, language), "application/pdf"
-    else:
-        body, content_type = donor_report.as_xlsx(report, language), exports.CONTENT_TYPES["xlsx"]
-    response = HttpResponse(body, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    suffix = f"-phase-{phase.pk}" if phase else ""
-    response["Content-Disposition"] = f'attachment; filename="donor-report-{programme.pk}{suffix}.{file_format}"'
-    return response
 
 
 @staff_required

@@ -67,3 +67,11 @@ def test_a_beat_that_died_loses_the_lock_when_it_expires(tmp_path, shared_cache)
 
 def test_the_configured_scheduler_is_the_locked_one():
     assert celery_app.conf.beat_scheduler == "config.beat:SingleBeatScheduler"
+
+
+def test_every_scheduled_task_is_registered(settings):
+    """A beat entry naming a task no worker knows would be sent and dropped, silently."""
+    celery_app.loader.import_default_modules()  # the worker's start: autodiscovers <app>/tasks.py
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert not scheduled - set(celery_app.tasks), sorted(scheduled - set(celery_app.tasks))
+    assert "projects.tasks.exports_sweep" in scheduled

@@ -9,7 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from grants.models import Indicator, ProgrammeIndicator
-from projects.models import IndicatorValue, PaymentTranche, Report
+from projects import export_jobs
+from projects.models import IndicatorValue, PaymentTranche, ProgrammeExport, Report
 from tests.browser.checks import sign_in
 from tests.factories import CompetitionFactory, ProgrammeFactory, funded_application, staff_user
 
@@ -47,3 +48,36 @@ def test_programme_dashboard_draws_its_charts_without_third_parties(page, live_s
     expect(page.locator("#paid-per-month-EUR")).to_contain_text("400.00")
     expect(page.get_by_text("Only accepted reports count")).to_be_visible()
     assert request_log.foreign() == []
+
+
+def test_a_file_is_asked_for_on_the_programme_page_and_downloaded_when_ready(page, live_server, tmp_path):
+    """The programme's exports are prepared in the background: a button asks for one, the list says
+    when it is ready (htmx polls it while one is prepared), the file downloads under its old name."""
+    programme = ProgrammeFactory(name="Quiet streets")
+    funded_application(competition=CompetitionFactory(programme=programme, title="Streets 2026"))
+    staff = staff_user()
+    sign_in(page.context, live_server.url, staff)
+
+    page.goto(reverse("projects:staff_programme", kwargs={"pk": programme.pk}))
+    awards = page.get_by_role("listitem").filter(has_text="Awards and tranches")
+    awards.get_by_role("button", name="XLSX").click()  # Celery runs eagerly in tests: built at once
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exports of Quiet streets")
+    expect(page.get_by_role("status").first).to_contain_text("Your file is being prepared")
+    with page.expect_download() as download_info:
+        page.locator("#exports").get_by_role("link", name="Download").click()
+    assert download_info.value.suggested_filename == f"programme-{programme.pk}-awards.xlsx"
+
+    # One asked for while no worker runs: the list polls until the worker has built it.
+    waiting = ProgrammeExport.objects.create(
+        programme=programme, requested_by=staff, what="donor_report", file_format="pdf", language="en"
+    )
+    page.reload()
+    expect(page.get_by_text("this list refreshes itself")).to_be_visible()
+    export_jobs.export_build(waiting.pk)
+    expect(page.locator("#exports").get_by_role("link", name="Download")).to_have_count(2, timeout=10_000)
+    expect(page.get_by_text("this list refreshes itself")).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.locator("#exports").get_by_role("link", name="Download").first.click()
+    target = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(target)
+    assert target.name == f"donor-report-{programme.pk}.pdf" and target.read_bytes().startswith(b"%PDF")

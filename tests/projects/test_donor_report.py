@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from applications.models import Application
 from grants.models import Indicator, ProgrammeIndicator, ProgrammePhase
-from projects.models import GoodPractice, IndicatorValue, Report
+from projects.models import GoodPractice, IndicatorValue, ProgrammeExport, Report
 from tests.factories import CompetitionFactory, GroupFactory, ProgrammeFactory, funded_application, staff_user
+from tests.projects.export_flow import body, export_download, exports_url, latest, request_export
 
 pytestmark = pytest.mark.django_db
 
@@ -43,25 +44,28 @@ def world(client):
     return {"programme": programme, "one": one, "two": two}
 
 
-def _get(client, world, file_format, **params):
-    url = reverse(
-        "projects:staff_programme_donor_report", kwargs={"pk": world["programme"].pk, "file_format": file_format}
-    )
-    return client.get(url, params)
+def _get(client, world, file_format, phase=None, lang="en"):
+    """The donor report asked for and downloaded as staff do."""
+    return export_download(client, world["programme"], "donor_report", file_format, phase=phase, language=lang)
 
 
 def test_pdf_reads_back_with_figures_and_no_confidential_name(client, world):
     response = _get(client, world, "pdf")
     assert response["Content-Type"] == "application/pdf"
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f'filename="donor-report-{world["programme"].pk}.pdf"' in response["Content-Disposition"]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body(response))).pages)
     assert "Civic hubs" in text and "Training events" in text and "37" in text
     assert "Львівський хаб" in text
     assert "Hidden Hub" not in text and "Secret hub" not in text
 
 
 def test_xlsx_per_phase(client, world):
-    response = _get(client, world, "xlsx", phase=world["two"].pk)
-    workbook = load_workbook(io.BytesIO(response.content))
+    response = _get(client, world, "xlsx", phase=world["two"])
+    assert (
+        f'filename="donor-report-{world["programme"].pk}-phase-{world["two"].pk}.xlsx"'
+        in response["Content-Disposition"]
+    )
+    workbook = load_workbook(io.BytesIO(body(response)))
     assert workbook.sheetnames == ["Money", "Indicators", "Initiatives", "Good practices"]
     initiatives = list(workbook["Initiatives"].iter_rows(values_only=True))
     assert len(initiatives) == 2 and initiatives[1][0] == "Quiet hubs"
@@ -74,18 +78,21 @@ def test_xlsx_per_phase(client, world):
 
 def test_in_the_chosen_language(client, world):
     response = _get(client, world, "xlsx", lang="uk")
-    header = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))[1]
+    header = list(load_workbook(io.BytesIO(body(response))).worksheets[0].iter_rows(values_only=True))[1]
     assert header[0] == "Конкурс" and "Виплачено" in header
 
 
-def test_another_programmes_phase_is_404_and_empty_programme_a_message(client, world):
+def test_another_programmes_phase_is_refused_and_empty_programme_a_message(client, world):
     other = ProgrammePhase.objects.create(
         programme=ProgrammeFactory(), name="Elsewhere", starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 1)
     )
-    assert _get(client, world, "pdf", phase=other.pk).status_code == 404
+    refused = request_export(client, world["programme"], "donor_report", "pdf", phase=other)
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not ProgrammeExport.objects.exists()
     empty = ProgrammeFactory(name="Nothing")
-    url = reverse("projects:staff_programme_donor_report", kwargs={"pk": empty.pk, "file_format": "pdf"})
-    assert "nothing to report" in client.get(url, follow=True).content.decode()
+    request_export(client, empty, "donor_report", "pdf")
+    assert latest(empty).status == ProgrammeExport.Status.EMPTY
+    assert "nothing to report" in client.get(exports_url(empty)).content.decode()
 
 
 def test_brochure_holds_the_public_good_practices_only(client, world):

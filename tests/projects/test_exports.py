@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from projects import exports
-from projects.models import PaymentTranche
+from projects.models import PaymentTranche, ProgrammeExport
 from tests.factories import (
     ApplicationFactory,
     CompetitionFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     staff_user,
     submitted_review,
 )
+from tests.projects.export_flow import body, export_download, exports_url, latest, request_export
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,9 @@ def test_empty_programme_gives_a_clear_message(client, tmp_path):
         call_command("export_programme", programme=empty.pk, table="reports", output=str(tmp_path / "r.xlsx"))
     assert not (tmp_path / "r.xlsx").exists()
     client.force_login(staff_user())
-    url = reverse("projects:staff_programme_export", kwargs={"pk": empty.pk, "table": "reports", "file_format": "csv"})
-    assert "nothing to export" in client.get(url, follow=True).content.decode()
+    request_export(client, empty, "reports", "csv")
+    assert latest(empty).status == ProgrammeExport.Status.EMPTY and not latest(empty).file
+    assert "nothing to export" in client.get(exports_url(empty)).content.decode()
 
 
 def test_command_and_staff_download(programme, client, tmp_path):
@@ -112,15 +113,10 @@ def test_command_and_staff_download(programme, client, tmp_path):
     call_command("export_programme", programme=programme["programme"].pk, table="applications", output=str(out))
     assert "Żółta Łąka" in out.read_bytes().decode("utf-8-sig")
     client.force_login(staff_user())
-    url = reverse(
-        "projects:staff_programme_export",
-        kwargs={"pk": programme["programme"].pk, "table": "awards", "file_format": "xlsx"},
-    )
-    response = client.get(url)
+    response = export_download(client, programme["programme"], "awards", "xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert load_workbook(io.BytesIO(response.content)).active.max_row == 2
-    bad = reverse(
-        "projects:staff_programme_export",
-        kwargs={"pk": programme["programme"].pk, "table": "secrets", "file_format": "csv"},
-    )
-    assert client.get(bad).status_code == 404
+    assert f'filename="programme-{programme["programme"].pk}-awards.xlsx"' in response["Content-Disposition"]
+    assert load_workbook(io.BytesIO(body(response))).active.max_row == 2
+    bad = request_export(client, programme["programme"], "secrets", "csv")
+    assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
+    assert ProgrammeExport.objects.filter(programme=programme["programme"]).count() == 1

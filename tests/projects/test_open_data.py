@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry
@@ -24,6 +23,7 @@ from tests.factories import (
     member_of,
     staff_user,
 )
+from tests.projects.export_flow import body, export_download, exports_url, latest, request_export
 
 pytestmark = pytest.mark.django_db
 GRANT_SCHEMA_URL = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json"
@@ -138,12 +138,15 @@ def test_empty_programme_gives_a_clear_message(client, tmp_path):
         call_command("export_360giving", programme=empty.pk, output=str(tmp_path / "x.json"))
     assert not (tmp_path / "x.json").exists()
     client.force_login(staff_user())
-    response = client.get(reverse("projects:staff_programme_360giving", kwargs={"pk": empty.pk}), follow=True)
-    assert "no awarded grants yet" in response.content.decode()
+    request_export(client, empty, "360giving", "json")
+    assert latest(empty).status == "empty"
+    assert "no awarded grants yet" in client.get(exports_url(empty)).content.decode()
 
 
 def test_staff_download(client, programme):
     client.force_login(staff_user())
-    response = client.get(reverse("projects:staff_programme_360giving", kwargs={"pk": programme.pk}))
-    assert response["Content-Disposition"].startswith("attachment")
-    assert not list(_validator().iter_errors(json.loads(response.content)))
+    response = export_download(client, programme, "360giving", "json")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="360giving-programme-{programme.pk}.json"'
+    assert response["Cache-Control"] == "private, no-store"
+    assert not list(_validator().iter_errors(json.loads(body(response))))
