@@ -20,27 +20,28 @@ from .charts import bar_chart, target_chart
 def programme_results_page(request, pk):
     programme = get_object_or_404(Programme.objects.prefetch_related("funders", "phases", "regions"), pk=pk)
     calls = programme_results.programme_calls(programme)
+    counts = programme_results.application_counts(programme)  # read once, used three times
     rollups = programme_results.indicator_rollups(programme)
     phases = list(programme.phases.all())
     regions = programme_results.rollup_regions(rollups)
     context = {
         "programme": programme,
-        "money": programme_results.programme_money(programme, calls),
+        "money": programme_results.programme_money(programme, calls, counts),
         "rollups": rollups,
         "chart": target_chart((r.indicator.name, r.achieved, r.target) for r in rollups),
         "by_call": programme_results.rollup_table(rollups, calls, "by_call"),
         "by_phase": programme_results.rollup_table(rollups, phases, "by_phase") if phases else [],
         "by_region": programme_results.rollup_table(rollups, regions, "by_region"),
         "export_tables": exports.TABLES.items(),
-        **_activity_charts(programme),
+        **_activity_charts(programme, calls, counts),
     }
     return render(request, "projects/staff/programme.html", context)
 
 
-def _activity_charts(programme) -> dict:
+def _activity_charts(programme, calls, counts) -> dict:
     """Applications per call, awards by region and money paid per month: each a chart and its table."""
-    per_call = programme_results.applications_per_call(programme)
-    regions = programme_results.awards_by_region(programme)
+    per_call = programme_results.applications_per_call(calls, counts)
+    regions = programme_results.awards_by_region(calls, counts)
     months = programme_results.payments_per_month(programme)
     for month in months:
         month["label"] = date_format(month["month"], "YEAR_MONTH_FORMAT")
