@@ -3,8 +3,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 
-class User(AbstractUser):
+
+class User(ChoiceLabels, AbstractUser):
     """A person. Log-in is by e-mail (allauth); the username is generated and never shown."""
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)

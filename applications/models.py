@@ -377,7 +377,7 @@ class Application(FSMModelMixin, ChoiceLabels, models.Model):
         )
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
 
     class Purpose(models.TextChoices):

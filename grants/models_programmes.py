@@ -3,13 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
 from config.limits import LONG_TEXT_MAX, sane_date
 from regions.models import Region
 
 from .money import CURRENCIES, money_field
 
 
-class Programme(models.Model):
+class Programme(ChoiceLabels, models.Model):
     """A funder's programme: a line of money that runs one or more calls."""
 
     name = models.CharField(_("name"), max_length=200)

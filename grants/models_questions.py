@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.choices import ChoiceLabels
+
 from .translations import translations_field
 
 
-class EligibilityQuestion(models.Model):
+class EligibilityQuestion(ChoiceLabels, models.Model):
     """A question a group answers before it may start an application (yes/no or a choice), with
     the answers that qualify and the plain words that tell a group why another answer does not.
 

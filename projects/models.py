@@ -11,7 +11,7 @@ from config.limits import LONG_TEXT_MAX, sane_date
 from grants.models import money_field
 
 
-class AwardProposal(models.Model):
+class AwardProposal(ChoiceLabels, models.Model):
     """An award above the call's four-eyes threshold, waiting for a second staff member.
 
     Until it is confirmed it commits nothing: the application stays where it was and the pool is

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.storage import private_storage
+from config.choices import ChoiceLabels
 
 
 def export_path(instance, filename):
@@ -16,7 +17,7 @@ def export_path(instance, filename):
     return f"exports/{uuid.uuid4().hex}"
 
 
-class ProgrammeExport(models.Model):
+class ProgrammeExport(ChoiceLabels, models.Model):
     class What(models.TextChoices):
         # The tables of ``projects.exports.TABLES`` (same keys and names), then the two reports.
         APPLICATIONS = "applications", _("Applications")

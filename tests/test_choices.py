@@ -27,3 +27,19 @@ def test_each_field_has_its_own_labels_and_an_unknown_value_is_shown_as_it_is():
 def _pl(text):
     with translation.override("pl"):
         return translation.gettext(text)
+
+
+def test_every_model_of_ours_with_choices_reads_its_labels_from_the_mapping():
+    from django.apps import apps
+
+    from config.choices import ChoiceLabels
+
+    ours = {"accounts", "regions", "audit", "notifications", "grants", "applications", "reviews", "projects"}
+    slow = [
+        model.__name__
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        and any(field.choices for field in model._meta.concrete_fields)
+        and not issubclass(model, ChoiceLabels)
+    ]
+    assert slow == []
