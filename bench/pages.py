@@ -142,7 +142,7 @@ def main():
         for size in args.sizes[1:]:
             cursor.execute(f'DROP DATABASE IF EXISTS "{names[size]}"')
             cursor.execute(f'CREATE DATABASE "{names[size]}" TEMPLATE "{names[args.sizes[0]]}"')
-    state, samples, queries = {}, {}, {}
+    state, samples, queries, table_rows = {}, {}, {}, {}
     try:
         for size in args.sizes:
             switch(names[size])
@@ -156,8 +156,9 @@ def main():
             for name, role, path in listed:
                 get(clients[role], path)
                 with CaptureQueriesContext(connection) as captured:
-                    get(clients[role], path)
+                    response = get(clients[role], path)
                 queries[(name, role, size)] = len(captured.captured_queries)
+                table_rows[(name, role, size)] = table_rows_of(response)
         pairs = [(page, number) for number, page in enumerate(state[args.sizes[0]][0])]
         for round_number in range(args.warmup + args.repeats):
             random.Random(round_number).shuffle(pairs)  # no page always follows the same one
@@ -182,7 +183,7 @@ def main():
         with connection._nodb_cursor() as cursor:
             for name in names.values():
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    report(args, state, samples, queries)
+    report(args, state, samples, queries, table_rows)
 
 
 def profile(args, names, state):
@@ -212,15 +213,24 @@ def profile(args, names, state):
                 profiler.dump_stats(f"{args.profile_dir}/{name.replace(':', '-')}-{role}-{size}.pstats")
 
 
-def report(args, state, samples, queries):
+def table_rows_of(response) -> int | None:
+    """How many table rows an HTML page shows (``None`` for a file): a list's cost grows with its
+    rows, so a short first page at the small size is told apart from a page that grows."""
+    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return response.content.count(b"<tr")
+
+
+def report(args, state, samples, queries, table_rows):
     small, large = args.sizes[0], args.sizes[-1]
     load = os.getloadavg()
     print(f"\nmedian server time of {args.repeats} interleaved rounds (ms); {os.cpu_count()} CPUs, load {load[0]:.2f}")
-    print(f"{'page':<42}{'role':<10}{small:>9,}{large:>9,}{'ratio':>7}{'queries':>12}  verdict")
+    print(f"{'page':<42}{'role':<10}{small:>9,}{large:>9,}{'ratio':>7}{'queries':>12}{'<tr>s':>12}  verdict")
     rows, failed = [], []
     for name, role, _path in state[small][0]:
         medians = {size: statistics.median(samples[(name, role, size)]) for size in args.sizes}
         counts = {size: queries[(name, role, size)] for size in args.sizes}
+        shown = {size: table_rows[(name, role, size)] for size in args.sizes}
         ratio = medians[large] / medians[small]
         slow = ratio > args.ratio and medians[large] - medians[small] > args.slack_ms
         more_queries = counts[large] > counts[small]
@@ -229,11 +239,15 @@ def report(args, state, samples, queries):
             failed.append(f"{name} ({role})")
         print(
             f"{name:<42}{role:<10}{medians[small]:>9.1f}{medians[large]:>9.1f}{ratio:>7.2f}"
-            f"{counts[small]:>6}{counts[large]:>6}  {verdict}"
+            f"{counts[small]:>6}{counts[large]:>6}{shown[small] if shown[small] is not None else '-':>6}"
+            f"{shown[large] if shown[large] is not None else '-':>6}  {verdict}"
         )
         rows.append(
-            {"page": name, "role": role, "median_ms": medians, "queries": counts, "ratio": ratio, "ok": verdict == "ok"}
-        )
+            {
+                "page": name, "role": role, "median_ms": medians, "queries": counts, "table_rows": shown,
+                "ratio": ratio, "ok": verdict == "ok",
+            }
+        )  # fmt: skip
     print(
         f"\n{len(rows) - len(failed)} of {len(rows)} pages pass" + (f"; failing: {', '.join(failed)}" if failed else "")
     )
