@@ -4,7 +4,7 @@ The application's own transitions (``start_review``, ``complete_review``) run th
 ``applications.services`` in the same transaction as the change that causes them.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,6 +186,8 @@ def _check_assignable(application, reviewer):
 
 
 def _create_assignment(application, reviewer, by) -> Assignment:
+    """The caller counts it in the pool (``_pool_count``) once it holds every application lock it
+    needs: a review submitted meanwhile locks its application, then its reviewer's pool row."""
     assignment = Assignment.objects.create(
         application=application,
         reviewer=reviewer,
@@ -193,7 +195,6 @@ def _create_assignment(application, reviewer, by) -> Assignment:
         due_at=application.competition.review_deadline,
         stage=application.stage,
     )
-    _pool_count(application.competition_id, reviewer.pk, assigned=1)
     if application.status == Application.Status.SUBMITTED:
         application_start_review(application=application, by=by)
         application.refresh_from_db()
@@ -207,7 +208,9 @@ def assignment_create(*, application, reviewer, by) -> Assignment:
     require_staff(by)
     application = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
     _check_assignable(application, reviewer)
-    return _create_assignment(application, reviewer, by)
+    assignment = _create_assignment(application, reviewer, by)
+    _pool_count(application.competition_id, reviewer.pk, assigned=1)
+    return assignment
 
 
 @transaction.atomic
@@ -276,6 +279,11 @@ def assign_automatically(*, competition, by, avoid_same_region=False) -> dict:
     for application, reviewer_id in new_pairs:
         locked = Application.objects.select_for_update().select_related("competition").get(pk=application.pk)
         _create_assignment(locked, reviewers[reviewer_id], by)
+    # The pool rows last, after every application lock (the order review_submit takes them in:
+    # counting as it went, this could wait on an application whose reviewer waits on a pool row
+    # this holds, a deadlock).
+    for reviewer_id, count in sorted(Counter(reviewer_id for _application, reviewer_id in new_pairs).items()):
+        _pool_count(competition.pk, reviewer_id, assigned=count)
     unfilled = [a.reference for a in applications if len(assigned[a.pk]) < wanted]
     return {"created": len(new_pairs), "unfilled": unfilled}
 

@@ -95,3 +95,26 @@ def test_the_matrix_shows_the_counters(client):
     client.force_login(staff)
     html = client.get(reverse("reviews:staff_reviewers", kwargs={"pk": call.pk})).content.decode()
     assert "<td>417</td><td>389</td>" in html
+
+
+def test_automatic_assignment_counts_in_the_pool_after_it_holds_every_application_lock():
+    """review_submit locks its application, then its reviewer's pool row; counting as it went,
+    the automatic assignment could hold a pool row while waiting for such an application."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = staff_user()
+    call = CompetitionFactory(reviewers_per_application=2)
+    ann, ben = in_pool(call), in_pool(call)
+    ApplicationFactory.create_batch(
+        4, competition=call, status=S.SUBMITTED, submitted_at=timezone.now(), screened_at=timezone.now(), lines=[]
+    )
+    with CaptureQueriesContext(connection) as captured:
+        services.assign_automatically(competition=call, by=staff)
+    sql = [query["sql"] for query in captured.captured_queries]
+    locks = [
+        i for i, q in enumerate(sql) if q.startswith("SELECT") and "FOR UPDATE" in q and "applications_application" in q
+    ]
+    counts = [i for i, q in enumerate(sql) if q.startswith('UPDATE "reviews_poolmembership"')]
+    assert len(locks) >= 8 and counts and min(counts) > max(locks)
+    _assert_counted(call, {ann.pk: (4, 0), ben.pk: (4, 0)})
