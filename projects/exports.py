@@ -12,7 +12,6 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_programme_staff
 from applications.call_questions import answer_as_text
@@ -23,13 +22,11 @@ from grants.models import Competition, Indicator
 from reviews.models import Review
 
 from .models import IndicatorValue, PaymentTranche, Report
+from .models_exports import CONTENT_TYPES, ProgrammeExport  # noqa: F401 (CONTENT_TYPES: the files' types, one table)
 
-TABLES = {
-    "applications": gettext_lazy("Applications"),
-    "reviews": gettext_lazy("Reviews"),
-    "awards": gettext_lazy("Awards and tranches"),
-    "reports": gettext_lazy("Reports and indicators"),
-}
+# The tables one may export, keyed and named as the export model's choices (one list for both).
+What = ProgrammeExport.What
+TABLES = {what.value: what.label for what in (What.APPLICATIONS, What.REVIEWS, What.AWARDS, What.REPORTS)}
 FORMATS = ("csv", "xlsx")
 
 
@@ -298,12 +295,6 @@ def as_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def render(table: Table, file_format: str) -> bytes:

@@ -19,7 +19,7 @@ def export_path(instance, filename):
 
 class ProgrammeExport(ChoiceLabels, models.Model):
     class What(models.TextChoices):
-        # The tables of ``projects.exports.TABLES`` (same keys and names), then the two reports.
+        # The tables (``projects.exports.TABLES`` is made of these four), then the two reports.
         APPLICATIONS = "applications", _("Applications")
         REVIEWS = "reviews", _("Reviews")
         AWARDS = "awards", _("Awards and tranches")

@@ -76,8 +76,8 @@ def pool_add(*, competition, reviewer, by) -> PoolMembership:
     if created:
         counts = pool_counts(competition.pk, [reviewer.pk]).get(reviewer.pk)
         if counts:  # assignments kept from before a removal
-            _pool_count(competition.pk, reviewer.pk, assigned=counts[0], submitted=counts[1])
-            membership.refresh_from_db()
+            membership.assigned_count, membership.submitted_count = counts
+            membership.save(update_fields=["assigned_count", "submitted_count"])
         audit_record(
             by=by, action="pool.added", message=_("%(name)s added to the reviewer pool") % {"name": reviewer},
             call_id=competition.pk,
