@@ -22,6 +22,7 @@ import gc
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -52,6 +53,9 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of each page at each size")
     parser.add_argument("--sort", default="tottime", help="the profile's pstats sort key (default tottime)")
     parser.add_argument("--top", type=int, default=25, help="rows of each profile (default 25)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the databases (<name>_pages_<size>) for EXPLAIN ANALYZE afterwards"
+    )
     parser.add_argument("--profile-dir", help="also write each profile there (<route>-<role>-<size>.pstats)")
     return parser.parse_args()
 
@@ -180,15 +184,18 @@ def main():
         close_all()
         connection.close()
         connection.settings_dict["NAME"] = old_name
-        with connection._nodb_cursor() as cursor:
-            for name in names.values():
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if args.keep:
+            print(f"kept: {', '.join(names.values())}")
+        else:
+            with connection._nodb_cursor() as cursor:
+                for name in names.values():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     report(args, state, samples, queries, table_rows)
 
 
 def profile(args, names, state):
-    """The queries of each page at each size with their times, and one request at each size under
-    cProfile (what grows is what differs between the two)."""
+    """The queries of each page at each size with their times (by ``EXPLAIN ANALYZE``), and one
+    request at each size under cProfile (what grows is what differs between the two)."""
     import cProfile
     import pstats
 
@@ -203,14 +210,26 @@ def profile(args, names, state):
                 get(clients[role], path)
             print(f"\n--- {name} ({role}) at {size:,}: queries (ms)")
             for query in captured.captured_queries:
-                print(f"{float(query['time']) * 1000:8.2f}  {query['sql'][:150]}")
+                print(f"{explained_ms(connection, query['sql']):8.2f}  {query['sql'][:150]}")
             profiler = cProfile.Profile()
             profiler.enable()
             get(clients[role], path)
             profiler.disable()
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
             if args.profile_dir:
+                os.makedirs(args.profile_dir, exist_ok=True)
                 profiler.dump_stats(f"{args.profile_dir}/{name.replace(':', '-')}-{role}-{size}.pstats")
+
+
+def explained_ms(connection, sql):
+    """The query's execution time in ms by ``EXPLAIN ANALYZE`` (the captured time has a resolution of
+    1 ms); a cursor's ``DECLARE … FOR`` is explained as its ``SELECT``."""
+    select = re.sub(r"^DECLARE .*? CURSOR WITH HOLD FOR ", "", sql)
+    if not select.startswith("SELECT"):
+        return float("nan")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {select}")
+        return cursor.fetchone()[0][0]["Execution Time"]
 
 
 def table_rows_of(response) -> int | None:

@@ -109,7 +109,10 @@ def pad(world, size: int) -> dict:
             chosen = rng.sample(reviewers, 3)
             if number % 12 == 0:
                 chosen[0] = world_reviewer
-            assignments += [Assignment(application=application, reviewer=r, due_at=now) for r in chosen]
+            submitted_at = now if application.status == S.REVIEWED else None  # as review_submit copies it
+            assignments += [
+                Assignment(application=application, reviewer=r, due_at=now, submitted_at=submitted_at) for r in chosen
+            ]
         assignments = Assignment.objects.bulk_create(assignments, batch_size=BATCH)
         by_pk = {a.pk: a for a in applications}
         reviews = Review.objects.bulk_create(

@@ -109,6 +109,10 @@ class Assignment(models.Model):
     # its full proposal is then reviewed anew (by the same reviewers too); only the assignments of
     # the application's current stage count (``current_stage``).
     stage = models.CharField(_("stage"), max_length=10, default="full", editable=False)
+    # When its review was submitted: the review's own ``submitted_at``, copied by ``review_submit``
+    # in the same transaction, so that the reviewer's two lists (to do, submitted) and progress are
+    # read off this table's indexes instead of joining every review of the reviewer.
+    submitted_at = models.DateTimeField(_("review submitted"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("review assignment")
@@ -116,6 +120,16 @@ class Assignment(models.Model):
         ordering = ["due_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer", "stage"], name="assignment_unique_per_stage")
+        ]
+        indexes = [
+            models.Index(
+                fields=["reviewer", "due_at", "id"], condition=Q(submitted_at__isnull=True), name="assignment_to_do"
+            ),
+            models.Index(
+                fields=["reviewer", "-submitted_at", "-id"],
+                condition=Q(submitted_at__isnull=False),
+                name="assignment_submitted",
+            ),
         ]
 
     def __str__(self):

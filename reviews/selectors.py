@@ -27,31 +27,29 @@ def reviewer_queue(reviewer, done=False):
     """The reviewer's assignments, with their review's status, for calls whose conflicts are declared.
 
     ``done=False``: still to do (no review submitted), soonest due first; ``done=True``: submitted,
-    the latest first. Both are sliced into pages by the view.
+    the latest first. Each is a range of one of the assignment's partial indexes, sliced into pages
+    by the view.
     """
     declared = PoolMembership.objects.filter(
         reviewer=reviewer, competition_id=OuterRef("application__competition_id"), conflicts_declared_at__isnull=False
     )
-    submitted = Q(review__status=Review.Status.SUBMITTED)
     assignments = (
-        Assignment.objects.filter(reviewer=reviewer)
+        Assignment.objects.filter(reviewer=reviewer, submitted_at__isnull=not done)
         .annotate(conflicts_declared=Exists(declared))
         .select_related("application", "application__competition", "review")
         .defer(*(f"application__{name}" for name in LONG_FIELDS))
     )
     if done:
-        return assignments.filter(submitted).order_by("-review__submitted_at", "-pk")
-    return assignments.exclude(submitted).order_by("due_at", "application__reference", "pk")
+        return assignments.order_by("-submitted_at", "-pk")
+    return assignments.order_by("due_at", "pk")
 
 
 def reviewer_progress(reviewer) -> dict:
     """How far the reviewer is: ``{"done", "total", "next_due"}`` (the earliest due date of what is
     left), in one query."""
-    submitted = Q(review__status=Review.Status.SUBMITTED)
+    left = Q(submitted_at__isnull=True)
     return Assignment.objects.filter(reviewer=reviewer).aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=submitted),
-        next_due=Min("due_at", filter=~submitted),
+        total=Count("pk"), done=Count("pk", filter=~left), next_due=Min("due_at", filter=left)
     )
 
 

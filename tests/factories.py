@@ -173,6 +173,7 @@ def submitted_review(application, reviewer, scores, recommendation="fund"):
         submitted_at=timezone.now(),
         recommendation=recommendation,
     )
+    Assignment.objects.filter(pk=assignment.pk).update(submitted_at=review.submitted_at)  # as review_submit does
     criteria = list(application.competition.criteria.all())
     CriterionScore.objects.bulk_create(
         [CriterionScore(review=review, criterion=c, score=s) for c, s in zip(criteria, scores, strict=True)]

@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from applications.models import Application
 from reviews.models import Assignment, Conflict, Review
-from tests.factories import ApplicationFactory, CompetitionFactory, GroupFactory, in_pool, staff_user
+from reviews.services import review_submit
+from tests.factories import (
+    ApplicationFactory,
+    CompetitionFactory,
+    CriterionFactory,
+    GroupFactory,
+    in_pool,
+    staff_user,
+)
 
 S = Application.Status
 pytestmark = pytest.mark.django_db
@@ -92,7 +100,8 @@ def test_staff_assign_by_hand_by_reference(client):
 def test_the_queue_is_split_into_to_do_and_done_and_paginated(client, django_assert_max_num_queries, count):
     call, applications, first, _second = _call_under_review(count)
     done = Assignment.objects.get(application=applications[0], reviewer=first)
-    Review.objects.create(assignment=done, status=Review.Status.SUBMITTED, submitted_at=timezone.now())
+    criterion = CriterionFactory(competition=call)
+    review_submit(assignment=done, by=first, scores={criterion.pk: {"score": 3}}, recommendation="fund")
     client.force_login(first)
     url = reverse("reviews:queue")
     with django_assert_max_num_queries(7):  # the lists' counts come with the progress, in one query
@@ -135,3 +144,29 @@ def test_conflicts_are_declared_through_a_search_not_a_list_of_every_group(
     refused = client.post(url, {"confirm": "on", "groups": [stranger.pk]})
     assert refused.status_code == 200
     assert not Conflict.objects.filter(reviewer=reviewer, group=stranger).exists()
+
+
+def test_the_queue_lists_what_is_due_first_and_the_latest_submitted_first(client):
+    """The two lists read the assignment's own copy of the review's submission time, kept by
+    ``review_submit``; a draft stays to do."""
+    call, applications, first, _second = _call_under_review(4)
+    criterion = CriterionFactory(competition=call)
+    now = timezone.now()
+    assignments = [Assignment.objects.get(application=a, reviewer=first) for a in applications]
+    for number, assignment in enumerate(assignments):
+        assignment.due_at = now + timezone.timedelta(days=4 - number)  # the last application is due first
+        assignment.save(update_fields=["due_at"])
+    for assignment in (assignments[1], assignments[0]):  # submitted in this order
+        review_submit(assignment=assignment, by=first, scores={criterion.pk: {"score": 2}}, recommendation="fund")
+        review = Review.objects.get(assignment=assignment)
+        assignment.refresh_from_db()
+        assert assignment.submitted_at == review.submitted_at is not None
+    drafted = Assignment.objects.get(pk=assignments[2].pk)
+    Review.objects.create(assignment=drafted)  # a draft: still to do
+    client.force_login(first)
+    todo_part, done_part = client.get(reverse("reviews:queue")).content.decode().split('id="done-heading"')
+    references = [a.reference for a in applications]
+    assert todo_part.index(references[3]) < todo_part.index(references[2])  # due first, listed first
+    assert references[0] not in todo_part and references[1] not in todo_part
+    assert done_part.index(references[0]) < done_part.index(references[1])  # submitted last, listed first
+    assert "2 of 4 reviews done" in todo_part

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from reviews.selectors import ranking
@@ -118,15 +119,19 @@ def _call_with_reviews(count):
     PoolMembership.objects.bulk_create(
         [PoolMembership(competition=call, reviewer=r, conflicts_declared_at=call.opens_at) for r in reviewers]
     )
+    now = timezone.now()
     assignments = Assignment.objects.bulk_create(
         [
-            Assignment(application=app, reviewer=reviewers[(i + k) % 6])
+            Assignment(application=app, reviewer=reviewers[(i + k) % 6], submitted_at=now)  # as review_submit copies
             for i, app in enumerate(applications)
             for k in range(3)
         ]
     )
     reviews = Review.objects.bulk_create(
-        [Review(assignment=a, status=Review.Status.SUBMITTED, recommendation="fund") for a in assignments]
+        [
+            Review(assignment=a, status=Review.Status.SUBMITTED, submitted_at=now, recommendation="fund")
+            for a in assignments
+        ]
     )
     CriterionScore.objects.bulk_create(
         [CriterionScore(review=r, criterion=c, score=(r.pk + c.pk) % 6) for r in reviews for c in criteria]
