@@ -103,10 +103,14 @@ def pool_remove(*, competition, reviewer, by) -> None:
 @transaction.atomic
 def conflicts_declare(*, competition, by, groups=(), regions=(), reason="", home_region=UNCHANGED) -> PoolMembership:
     """Record the reviewer's conflicts for a call (and their home region, which keeps them away
-    from their own region's applications); assignments they now conflict with are removed."""
+    from their own region's applications); assignments they now conflict with are removed.
+
+    Locks in the order every review service takes them (the applications, then their assignments
+    and reviews, then the pool row), so a review submitted in another tab at the same moment
+    waits or goes first, and is then kept: never a deadlock, never a submitted review deleted.
+    """
     reviewer = by
-    membership = PoolMembership.objects.select_for_update().filter(competition=competition, reviewer=reviewer).first()
-    if membership is None:
+    if not PoolMembership.objects.filter(competition=competition, reviewer=reviewer).exists():
         raise PermissionDenied
     if home_region is not UNCHANGED and home_region != reviewer.home_region:
         reviewer.home_region = home_region
@@ -119,22 +123,32 @@ def conflicts_declare(*, competition, by, groups=(), regions=(), reason="", home
         Conflict.objects.get_or_create(
             competition=competition, reviewer=reviewer, region=region, defaults={"reason": reason}
         )
+    conflicting = Assignment.objects.filter(
+        reviewer=reviewer, application__in=conflicted_applications(reviewer.pk, competition.pk)
+    ).exclude(review__status=Review.Status.SUBMITTED)
+    _lock_applications(conflicting.values("application_id"))
+    _, deleted = conflicting.delete()  # asked again under the locks: a review submitted meanwhile stays
+    membership = PoolMembership.objects.select_for_update().get(competition=competition, reviewer=reviewer)
     membership.conflicts_declared_at = timezone.now()
     membership.save(update_fields=["conflicts_declared_at"])
-    conflicted = conflicted_applications(reviewer.pk, competition.pk)
-    _, deleted = (
-        Assignment.objects.filter(reviewer=reviewer, application__in=conflicted)
-        .exclude(review__status=Review.Status.SUBMITTED)
-        .delete()
-    )
     _pool_count(competition.pk, reviewer.pk, assigned=-deleted.get(Assignment._meta.label, 0))
     membership.refresh_from_db()
     return membership
 
 
+def _lock_applications(ids) -> None:
+    """Lock these applications' rows in id order, the first lock every review service takes."""
+    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def conflict_declare_on_assignment(*, assignment, by, reason) -> Conflict:
-    """A reviewer finds they are close to an assigned application: the assignment goes, the reason stays."""
+    """A reviewer finds they are close to an assigned application: the assignment goes, the reason stays.
+
+    The application is locked first, as ``review_submit`` does: a submission of the same review
+    in another tab finishes first, and the declaration is then refused.
+    """
+    _lock_applications([assignment.application_id])
     assignment = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
     if assignment.reviewer_id != by.pk:
         raise PermissionDenied

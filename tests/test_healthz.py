@@ -64,13 +64,12 @@ def test_production_settings_serve_compressed_static_files_and_keep_connections(
 
 
 @pytest.mark.django_db
-def test_postgresql_plans_for_a_database_in_memory():
+@pytest.mark.postgres_only
+def test_postgresql_plans_for_a_database_in_memory(on_postgres):
     """Index lookups are priced as the reads from memory they are (settings: ``random_page_cost``),
     so a page's join reads its rows by index instead of scanning the whole table."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting; CI runs it on PostgreSQL")
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"

@@ -13,6 +13,7 @@ one's barrier times out (the expected path), it commits, and the second one comp
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm_log.models import StateLog
@@ -86,3 +87,66 @@ def test_two_final_reviews_at_once_complete_the_review_exactly_once(on_postgres,
     # first one was in it (``met_inside`` non-empty means both were inside at once: no lock).
     assert (application.status, completions, met_inside) == (Application.Status.REVIEWED, 1, [])
     assert "inside" in timeouts
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres_only
+def test_a_conflict_declared_while_the_same_review_is_submitted_waits_and_is_refused(on_postgres, monkeypatch):
+    """One tab submits the review while another declares a conflict on the same assignment. The
+    submission is held inside its transaction (after its locks, before its commit) while the
+    declaration starts: the declaration waits on the application row, then finds the review
+    submitted and is refused. Taking the assignment first, as it once did, it deadlocked with the
+    submission or deleted the review just submitted."""
+    call = CompetitionFactory(reviewers_per_application=1)
+    criterion = CriterionFactory(competition=call, max_score=5)
+    application = ApplicationFactory(competition=call, status="submitted", screened_at=timezone.now())
+    reviewer = in_pool(call)
+    assignment = services.assignment_create(application=application, reviewer=reviewer, by=staff_user())
+    services.review_save(assignment=assignment, by=reviewer, scores={criterion.pk: {"score": 2}})
+    submitted_inside, declared = threading.Event(), threading.Event()
+    outcome, errors = {}, []
+    save_review = services._save_review
+
+    def save_review_then_hold(*args, **kwargs):
+        review = save_review(*args, **kwargs)
+        submitted_inside.set()
+        declared.wait(timeout=WINDOW_SECONDS)  # the declaration cannot finish while this holds its locks
+        return review
+
+    monkeypatch.setattr(services, "_save_review", save_review_then_hold)
+
+    def submit():
+        try:
+            services.review_submit(
+                assignment=assignment, by=reviewer, scores={criterion.pk: {"score": 4}}, recommendation="fund"
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def declare():
+        submitted_inside.wait(timeout=10)
+        try:
+            services.conflict_declare_on_assignment(assignment=assignment, by=reviewer, reason="My neighbours")
+            outcome["declared"] = True
+        except ValidationError as error:
+            outcome["refused"] = error.messages
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            declared.set()
+            connection.close()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=declare)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert outcome == {"refused": ["This review is already submitted."]}
+    review = Review.objects.get(assignment=assignment)
+    assert review.status == Review.Status.SUBMITTED
+    application.refresh_from_db()
+    assert application.status == Application.Status.REVIEWED

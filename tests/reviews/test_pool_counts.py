@@ -118,3 +118,60 @@ def test_automatic_assignment_counts_in_the_pool_after_it_holds_every_applicatio
     counts = [i for i, q in enumerate(sql) if q.startswith('UPDATE "reviews_poolmembership"')]
     assert len(locks) >= 8 and counts and min(counts) > max(locks)
     _assert_counted(call, {ann.pk: (4, 0), ben.pk: (4, 0)})
+
+
+def _lock_order(run):
+    """The tables whose rows ``run`` locks or writes, in the order it first does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    order = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if sql.startswith("SELECT") and "FOR UPDATE" in sql:
+            table = sql.split(" FROM ", 1)[1].split()[0].strip('"')
+        elif sql.startswith(("UPDATE", "DELETE")):
+            table = sql.split()[1 if sql.startswith("UPDATE") else 2].strip('"')
+        else:
+            continue
+        if table not in order:
+            order.append(table)
+    return order
+
+
+@pytest.mark.postgres_only
+def test_declaring_conflicts_locks_in_the_order_review_submit_does(on_postgres):
+    """review_submit locks its application, then its review and assignment, then the pool row. A
+    declaration that removed the same assignment in the other order (the pool row first, as it
+    once did) could deadlock with it, or delete a review submitted a moment before
+    (tests/reviews/test_concurrency.py runs the two at once)."""
+    staff = staff_user()
+    call = CompetitionFactory(reviewers_per_application=1)
+    criterion = CriterionFactory(competition=call)
+    ann = in_pool(call)
+    first, second = ApplicationFactory.create_batch(
+        2, competition=call, status=S.SUBMITTED, submitted_at=timezone.now(), screened_at=timezone.now(), lines=[]
+    )
+    one = services.assignment_create(application=first, reviewer=ann, by=staff)
+    services.assignment_create(application=second, reviewer=ann, by=staff)
+    submit = _lock_order(lambda: _submit(one, ann, criterion))
+    assert submit.index("applications_application") < submit.index("reviews_assignment")
+    assert submit.index("reviews_assignment") < submit.index("reviews_poolmembership")
+
+    declare = _lock_order(lambda: services.conflicts_declare(competition=call, by=ann, groups=[second.group]))
+    assert declare[0] == "applications_application"
+    assert declare.index("reviews_assignment") < declare.index("reviews_poolmembership")
+    assert not Assignment.objects.filter(application=second).exists()
+
+    third = ApplicationFactory(
+        competition=call, status=S.SUBMITTED, submitted_at=timezone.now(), screened_at=timezone.now(), lines=[]
+    )
+    assignment = services.assignment_create(application=third, reviewer=ann, by=staff)
+    on_one = _lock_order(
+        lambda: services.conflict_declare_on_assignment(assignment=assignment, by=ann, reason="My neighbours")
+    )
+    assert on_one[0] == "applications_application"
+    assert on_one.index("reviews_assignment") < on_one.index("reviews_poolmembership")
+    _assert_counted(call, {ann.pk: (1, 1)})
