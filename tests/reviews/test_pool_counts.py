@@ -97,7 +97,8 @@ def test_the_matrix_shows_the_counters(client):
     assert "<td>417</td><td>389</td>" in html
 
 
-def test_automatic_assignment_counts_in_the_pool_after_it_holds_every_application_lock():
+@pytest.mark.postgres_only
+def test_automatic_assignment_counts_in_the_pool_after_it_holds_every_application_lock(on_postgres):
     """review_submit locks its application, then its reviewer's pool row; counting as it went,
     the automatic assignment could hold a pool row while waiting for such an application."""
     from django.db import connection
