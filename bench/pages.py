@@ -224,8 +224,8 @@ def profile(args, names, state):
 def explained_ms(connection, sql):
     """The query's execution time in ms by ``EXPLAIN ANALYZE`` (the captured time has a resolution of
     1 ms); a cursor's ``DECLARE … FOR`` is explained as its ``SELECT``."""
-    select = re.sub(r"^DECLARE .*? CURSOR WITH HOLD FOR ", "", sql)
-    if not select.startswith("SELECT"):
+    select = re.sub(r"^DECLARE .*? CURSOR WITH HOLD FOR ", "", sql.strip())
+    if not select.startswith(("SELECT", "WITH")):
         return float("nan")
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {select}")
