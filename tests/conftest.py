@@ -28,10 +28,13 @@ def on_postgres():
 
 def pytest_collection_modifyitems(config, items):
     """On SQLite (an explicit ``DATABASE_URL`` or ``manage.py test --sqlite``) the row-lock tests
-    cannot mean anything: skip them, saying why. CI always runs them on PostgreSQL."""
+    (and the few of a PostgreSQL setting, ``postgres_only("what")``) cannot mean anything: skip
+    them, saying why. CI always runs them on PostgreSQL."""
     if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
-    reason = "needs PostgreSQL row locks (select_for_update); this run uses SQLite. CI runs it on PostgreSQL."
     for item in items:
-        if "postgres_only" in item.keywords:
+        marker = item.get_closest_marker("postgres_only")
+        if marker is not None:
+            needs = marker.args[0] if marker.args else "PostgreSQL row locks (select_for_update)"
+            reason = f"needs {needs}; this run uses SQLite. CI runs it on PostgreSQL."
             item.add_marker(pytest.mark.skip(reason=reason))

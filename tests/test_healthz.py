@@ -64,7 +64,7 @@ def test_production_settings_serve_compressed_static_files_and_keep_connections(
 
 
 @pytest.mark.django_db
-@pytest.mark.postgres_only
+@pytest.mark.postgres_only("PostgreSQL's planner settings")
 def test_postgresql_plans_for_a_database_in_memory(on_postgres):
     """Index lookups are priced as the reads from memory they are (settings: ``random_page_cost``),
     so a page's join reads its rows by index instead of scanning the whole table."""
