@@ -1,5 +1,6 @@
 """Public pages: open calls and a call's rules. Nothing here names a grantee."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -12,16 +13,21 @@ def home(request):
     return render(request, "grants/home.html", {"open_calls": selectors.open_competitions()})
 
 
+CLOSED_PAGE_SIZE = 25
+
+
 def call_list(request):
+    """The calls open now and those opening soon, then the closed ones a page at a time."""
     now = timezone.now()
-    calls = list(selectors.public_competitions())
+    current = list(selectors.public_competitions_current(now))
+    closed = Paginator(selectors.public_competitions_closed(now), CLOSED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "grants/call_list.html",
         {
-            "open_calls": [c for c in calls if c.opens_at <= now and not c.closed_at(now)],
-            "upcoming_calls": [c for c in calls if now < c.opens_at],
-            "closed_calls": [c for c in calls if c.closed_at(now)],
+            "open_calls": [c for c in current if c.opens_at <= now],
+            "upcoming_calls": [c for c in current if now < c.opens_at],
+            "closed": closed,
         },
     )
 
