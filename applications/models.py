@@ -158,6 +158,14 @@ class Application(FSMModelMixin, ChoiceLabels, models.Model):
                 condition=Q(status__in=["awarded", "reported", "closed"]),
                 name="application_funded_decided",
             ),
+            # What a call has committed (every award checks it against the pool; the ranking and
+            # the decision pages show it): summed off this index, not off the call's every row.
+            models.Index(
+                fields=["competition"],
+                include=["awarded_amount"],
+                condition=Q(status__in=["awarded", "reported", "closed"]),
+                name="application_committed",
+            ),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ Django still deletes the rows with their application or call (``on_delete=CASCAD
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class RankingRow(models.Model):
@@ -42,8 +43,16 @@ class RankingRow(models.Model):
     class Meta:
         # A page is an index range of one of these.
         indexes = [
-            models.Index(fields=["competition", "cutoff", f"rank_{sort}"], name=f"ranking_{sort}")
-            for sort in ("mean", "normalised", "spread", "requested", "reference")
+            *(
+                models.Index(fields=["competition", "cutoff", f"rank_{sort}"], name=f"ranking_{sort}")
+                for sort in ("mean", "normalised", "spread", "requested", "reference")
+            ),
+            # How many are ranked is the highest rank. PostgreSQL reads it off the end of an index
+            # only when the columns before the rank are equalities, and ``cutoff IS NULL`` (a call
+            # with no rounds) is not one: without this index it read every row of the call.
+            models.Index(
+                fields=["competition", "rank_mean"], condition=Q(cutoff__isnull=True), name="ranking_no_round"
+            ),
         ]
 
     def __str__(self):
