@@ -14,7 +14,9 @@ Server time is ``django.test.Client`` in-process (the whole stack, no network), 
 one right after the other (one warm connection per database), so both sizes see the same machine.
 A page fails when at the largest size its median exceeds ``--ratio`` (1.2) times its median at the
 smallest (and by more than ``--slack-ms``, the timer's noise on a page of a few ms), or when it
-runs more queries. Exits 1 when a page fails. See bench/README.md.
+runs more queries. Exits 1 when a page fails. With a size between the two (``--sizes 10 1000
+10000``) the table also says whether a page grows between the two largest, where lists show full
+pages. See bench/README.md.
 """
 
 import argparse
@@ -245,10 +247,15 @@ def table_rows_of(response) -> int | None:
 
 
 def report(args, state, samples, queries, table_rows):
+    """The rule compares the smallest size with the largest. With a size between them (``--sizes
+    10 1000 10000``), the last columns also compare the two largest, where every list shows full
+    pages: what grows there grows with the data, not with the rows a short first page lacks."""
     small, large = args.sizes[0], args.sizes[-1]
+    middle = args.sizes[-2] if len(args.sizes) > 2 else None
     load = os.getloadavg()
     print(f"\nmedian server time of {args.repeats} interleaved rounds (ms); {os.cpu_count()} CPUs, load {load[0]:.2f}")
-    print(f"{'page':<42}{'role':<10}{small:>9,}{large:>9,}{'ratio':>7}{'queries':>12}{'<tr>s':>12}  verdict")
+    also = f"{middle:>9,}{'ratio':>7}  grows?" if middle else ""
+    print(f"{'page':<42}{'role':<10}{small:>9,}{large:>9,}{'ratio':>7}{'queries':>12}{'<tr>s':>12}  verdict{also}")
     rows, failed = [], []
     for name, role, _path in state[small][0]:
         medians = {size: statistics.median(samples[(name, role, size)]) for size in args.sizes}
@@ -260,10 +267,15 @@ def report(args, state, samples, queries, table_rows):
         verdict = "FAIL" if slow or more_queries else "ok"
         if verdict == "FAIL":
             failed.append(f"{name} ({role})")
+        also = ""
+        if middle:
+            grows = medians[large] / medians[middle]
+            flat = grows <= args.ratio or medians[large] - medians[middle] <= args.slack_ms
+            also = f"   {medians[middle]:>9.1f}{grows:>7.2f}  {'no' if flat else 'YES'}"
         print(
             f"{name:<42}{role:<10}{medians[small]:>9.1f}{medians[large]:>9.1f}{ratio:>7.2f}"
             f"{counts[small]:>6}{counts[large]:>6}{shown[small] if shown[small] is not None else '-':>6}"
-            f"{shown[large] if shown[large] is not None else '-':>6}  {verdict}"
+            f"{shown[large] if shown[large] is not None else '-':>6}  {verdict:<7}{also}"
         )
         rows.append(
             {
