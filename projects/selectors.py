@@ -126,14 +126,15 @@ def pending_proposal(application):
 
 
 def mentor_projects(mentor):
-    """The funded projects ``mentor`` mentors, the next open check-in first."""
-    open_checkins = CheckIn.objects.filter(status=CheckIn.Status.OPEN).order_by("due_on")
+    """The funded projects ``mentor`` mentors, the next open check-in first; each with that one
+    check-in only (``next_checkins``, a list of at most one: a year's project has a dozen open)."""
+    next_checkin = CheckIn.objects.filter(status=CheckIn.Status.OPEN).order_by("due_on", "pk")[:1]
     return (
         Application.objects.filter(mentor=mentor, status__in=FUNDED)
         .select_related("competition")
         .annotate(next_due=Min("checkins__due_on", filter=Q(checkins__status=CheckIn.Status.OPEN)))
-        .prefetch_related(Prefetch("checkins", queryset=open_checkins, to_attr="open_checkins"))
-        .order_by("next_due", "reference")
+        .prefetch_related(Prefetch("checkins", queryset=next_checkin, to_attr="next_checkins"))
+        .order_by("next_due", "reference", "pk")
     )
 
 

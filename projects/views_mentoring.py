@@ -3,6 +3,7 @@ move a project's dates."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,14 +20,16 @@ from . import mentoring, selectors
 from .forms import CheckInForm, MentorForm, ProjectDatesForm
 from .models import CheckIn
 
+PROJECTS_PAGE_SIZE = 25
+
 
 @member_required
 def mentor_dashboard(request):
     if not is_mentor(request.user):
         raise Http404
-    projects = selectors.mentor_projects(request.user)
+    page = Paginator(selectors.mentor_projects(request.user), PROJECTS_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    return render(request, "projects/mentor/dashboard.html", {"projects": projects, "today": today})
+    return render(request, "projects/mentor/dashboard.html", {"page": page, "today": today})
 
 
 def _mentor_checkin(request, pk):

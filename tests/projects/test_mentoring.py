@@ -206,3 +206,31 @@ def test_the_mentor_reads_the_project_they_mentor_and_no_other(client):
     assert client.get(reverse("applications:detail", kwargs={"pk": mine.pk})).status_code == 200
     assert client.get(reverse("applications:detail", kwargs={"pk": other.pk})).status_code == 404
     assert client.get(reverse("applications:edit", kwargs={"pk": mine.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_the_mentor_dashboard_comes_by_page_with_each_projects_next_checkin(
+    client, django_assert_max_num_queries, count
+):
+    """A busy mentor's projects come 25 to a page, each with its next open check-in only (a
+    project of a year has a dozen open), in the same number of queries at any size."""
+    staff = staff_user()
+    mentor = UserFactory(roles=["mentor"])
+    projects = [funded_application(start=timezone.localdate() + timedelta(days=i), staff=staff) for i in range(count)]
+    for application in projects:
+        mentoring.mentor_assign(application=application, mentor=mentor, by=staff)
+    first = projects[0]
+    next_checkin = first.checkins.filter(status="open").order_by("due_on").first()
+    assert first.checkins.filter(status="open").count() > 1  # the page shows only the next of several
+    client.force_login(mentor)
+    url = reverse("projects:mentor_dashboard")
+    with django_assert_max_num_queries(8):
+        html = client.get(url).content.decode()
+    assert html.count("<tr") == min(count, 25) + 1  # the header, then one page
+    assert reverse("projects:checkin_record", kwargs={"pk": next_checkin.pk}) in html
+    later = first.checkins.filter(status="open").exclude(pk=next_checkin.pk)
+    assert all(reverse("projects:checkin_record", kwargs={"pk": c.pk}) not in html for c in later)
+    if count > 25:
+        assert "Page 1 of 2" in html
+        second = client.get(url, {"page": 2}).content.decode()
+        assert second.count("<tr") == count - 25 + 1 and projects[-1].reference in second
