@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django_fsm_log.models import StateLog
 
 from accounts.rules import is_programme_staff
@@ -54,10 +54,24 @@ def group_with_members(group_queryset, pk):
     return group_queryset.prefetch_related(Prefetch("memberships", queryset=members), "invitations").get(pk=pk)
 
 
+DASHBOARD_LATEST = 10  # applications of each group on the dashboard; the group's page lists them all
+
+
 def applicant_dashboard(user):
-    """The user's groups, each with its applications, in a fixed number of queries."""
-    applications = Application.objects.select_related("competition").order_by("-created_at")
-    return groups_of(user).prefetch_related(Prefetch("applications", queryset=applications))
+    """The user's groups, each with its latest applications (``latest_applications``) and how many
+    it has (``application_count``), in a fixed number of queries whatever a group's history."""
+    latest = Application.objects.select_related("competition").order_by("-created_at", "-pk")[:DASHBOARD_LATEST]
+    return (
+        groups_of(user)
+        .annotate(application_count=Count("applications", distinct=True))
+        .prefetch_related(Prefetch("applications", queryset=latest, to_attr="latest_applications"))
+        .order_by("name", "pk")
+    )
+
+
+def group_applications(group):
+    """Every application of the group, the newest first: its page lists them a page at a time."""
+    return group.applications.select_related("competition").order_by("-created_at", "-pk")
 
 
 # Transitions whose comment the group reads; other comments (a waitlisting note, say) are internal.

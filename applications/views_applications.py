@@ -30,7 +30,7 @@ from .submission import NON_FIELD, deadline_of
 def dashboard(request):
     groups = list(selectors.applicant_dashboard(request.user))
     open_calls = Competition.objects.open_at(timezone.now()).select_related("programme")
-    applications = [a for group in groups for a in group.applications.all()]  # the prefetched objects
+    applications = [a for group in groups for a in group.latest_applications]  # the prefetched objects
     steps = next_steps(applications)
     for application in applications:
         application.next_step = steps[application.pk]

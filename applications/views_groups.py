@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,9 +30,19 @@ def group_create(request):
     return render(request, "applications/group_form.html", {"form": form})
 
 
+APPLICATIONS_PAGE_SIZE = 25
+
+
 @member_required
 def group_detail(request, pk):
+    """The group; to its members, also every application it made, a page at a time."""
     group = _get_group(request, pk)
+    is_member = any(m.user_id == request.user.pk for m in group.memberships.all())
+    applications = None
+    if is_member:
+        applications = Paginator(selectors.group_applications(group), APPLICATIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "applications/group_detail.html",
@@ -39,7 +50,8 @@ def group_detail(request, pk):
             "group": group,
             "shown": group_page_identity(group, request.user, purpose="group page"),
             "invite_form": InvitationForm(),
-            "is_member": any(m.user_id == request.user.pk for m in group.memberships.all()),
+            "is_member": is_member,
+            "applications": applications,
             "erase_form": GroupEraseForm() if is_programme_staff(request.user) and not group.erased_at else None,
         },
     )

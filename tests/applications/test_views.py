@@ -327,15 +327,31 @@ def test_start_an_application_from_the_call_page(client):
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_dashboard_queries_do_not_grow_with_applications(client, django_assert_max_num_queries, count):
+def test_dashboard_shows_each_groups_latest_applications_and_the_group_page_all_by_page(
+    client, django_assert_max_num_queries, count
+):
+    """A group's history grows every year: the dashboard shows its latest ten and links to its
+    page, where a member reads every application 25 at a time; both in constant queries."""
     group = GroupFactory()
     user = member_of(group)
     call = CompetitionFactory()
-    ApplicationFactory.create_batch(count, group=group, competition=call, lines=[])
+    applications = ApplicationFactory.create_batch(count, group=group, competition=call, lines=[])
     client.force_login(user)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("applications:dashboard"))
-    assert response.content.decode().count("A green courtyard") == count
+        dashboard = client.get(reverse("applications:dashboard")).content.decode()
+    assert dashboard.count("A green courtyard") == min(count, 10)
+    assert applications[-1].reference in dashboard  # the newest first
+    assert (f"All {count} applications of this group" in dashboard) == (count > 10)
+    with django_assert_max_num_queries(12):
+        page = client.get(group.get_absolute_url()).content.decode()
+    listed = page.split('id="applications-heading"')[1]
+    assert listed.count("A green courtyard") == min(count, 25)
+    assert ("Page 1 of 8" in listed) == (count == 200)
+    if count == 200:
+        last = client.get(group.get_absolute_url(), {"page": 8}).content.decode()
+        assert applications[0].reference in last and applications[-1].reference not in last
+    client.force_login(staff_user())  # staff read applications in their own lists, not here
+    assert 'id="applications-heading"' not in client.get(group.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("count", [5, 200])
