@@ -84,3 +84,12 @@ def next_steps(applications) -> dict[int, str]:
     for source in next_step_sources:
         steps.update(source(applications))
     return steps
+
+
+def with_next_steps(applications) -> list:
+    """The applications, each with ``next_step`` set, for a list that shows it."""
+    applications = list(applications)
+    steps = next_steps(applications)
+    for application in applications:
+        application.next_step = steps[application.pk]
+    return applications

@@ -22,7 +22,7 @@ from .eligibility import answers_from, apply_box_context
 from .forms import ApplicationForm, AttachmentForm, WithdrawForm, budget_formset
 from .models import Application, Attachment
 from .pages import application_sections, application_staff_actions, render_sections, viewer_of
-from .status import next_steps
+from .status import next_steps, with_next_steps
 from .submission import NON_FIELD, deadline_of
 
 
@@ -30,10 +30,7 @@ from .submission import NON_FIELD, deadline_of
 def dashboard(request):
     groups = list(selectors.applicant_dashboard(request.user))
     open_calls = Competition.objects.open_at(timezone.now()).select_related("programme")
-    applications = [a for group in groups for a in group.latest_applications]  # the prefetched objects
-    steps = next_steps(applications)
-    for application in applications:
-        application.next_step = steps[application.pk]
+    with_next_steps(a for group in groups for a in group.latest_applications)  # the prefetched objects
     return render(request, "applications/dashboard.html", {"groups": groups, "open_calls": open_calls})
 
 

@@ -16,6 +16,7 @@ from . import selectors, services
 from .forms import ApplicantGroupForm, GroupEraseForm, InvitationForm
 from .identity import GroupIdentity, group_page_identity
 from .models import ApplicantGroup, GroupInvitation
+from .status import with_next_steps
 
 
 @login_required
@@ -43,6 +44,7 @@ def group_detail(request, pk):
         applications = Paginator(selectors.group_applications(group), APPLICATIONS_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        applications.object_list = with_next_steps(applications.object_list)
     return render(
         request,
         "applications/group_detail.html",

@@ -367,8 +367,8 @@ def review_submit(*, assignment, by, scores, overall_comment="", recommendation=
     review.status = Review.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.save(update_fields=["status", "submitted_at", "updated_at"])
-    assignment.submitted_at = review.submitted_at
-    Assignment.objects.filter(pk=assignment.pk).update(submitted_at=review.submitted_at)
+    assignment.submitted_at = review.submitted_at  # the queue's copy (``Assignment.submitted_at``)
+    assignment.save(update_fields=["submitted_at"])
     _pool_count(application.competition_id, assignment.reviewer_id, submitted=1)
     weighted_scores_refresh(review_ids=[review.pk])  # in this transaction: the ranking reads it
     outstanding = Assignment.objects.filter(application=application, stage=application.stage).exclude(
