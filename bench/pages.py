@@ -286,6 +286,7 @@ def report(args, state, samples, queries, table_rows):
     print(
         f"\n{len(rows) - len(failed)} of {len(rows)} pages pass" + (f"; failing: {', '.join(failed)}" if failed else "")
     )
+    row_costs(args, [row for row in rows if not row["ok"]])
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -304,6 +305,24 @@ def report(args, state, samples, queries, table_rows):
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     print(f"results: {path.relative_to(ROOT)}")
     sys.exit(1 if failed else 0)
+
+
+def row_costs(args, failing):
+    """For a failing page that shows more rows at the largest size: what each extra row costs, and
+    what a row could cost at most for the rule to hold (``ratio - 1`` times the small page, shared
+    among the extra rows). Tells a page whose extra time is its rows from one that grows."""
+    small, large = args.sizes[0], args.sizes[-1]
+    shown = [row for row in failing if (row["table_rows"][large] or 0) > (row["table_rows"][small] or 0)]
+    if not shown:
+        return
+    print(f"\nfailing pages that show more rows at {large:,} than at {small:,} (µs per extra row):")
+    print(f"{'page':<42}{'role':<10}{'extra rows':>11}{'cost':>8}{'budget':>8}")
+    for row in shown:
+        extra = row["table_rows"][large] - row["table_rows"][small]
+        cost = (row["median_ms"][large] - row["median_ms"][small]) * 1000 / extra
+        budget = (args.ratio - 1) * row["median_ms"][small] * 1000 / extra
+        row["row_cost_us"], row["row_budget_us"] = cost, budget
+        print(f"{row['page']:<42}{row['role']:<10}{extra:>11}{cost:>8.0f}{budget:>8.0f}")
 
 
 if __name__ == "__main__":
